@@ -6,7 +6,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: {globals: {process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly"}},
+    languageOptions: {
+      globals: {process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly"},
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", {argsIgnorePattern: "^_", varsIgnorePattern: "^_"}],
     },

@@ -1,0 +1,290 @@
+import {Command, CommanderError, InvalidArgumentError, Option} from "commander";
+import {existsSync} from "node:fs";
+import {join, resolve} from "node:path";
+import {loadConfig, shopId, type Config, type ConfigOverrides} from "./config.js";
+import {PipelineError, errorMessage} from "./errors.js";
+import {FILE_KIND_LABELS, FILE_KINDS} from "./ingest/columns.js";
+import {discoverPaths} from "./ingest/discover.js";
+import {ingest, type IngestSummary} from "./ingest/ingest.js";
+import {terminalProgress} from "./progress.js";
+import {ensureFresh} from "./refresh.js";
+import {generateSample} from "./sample/generate.js";
+import {statusReport, type StatusReport} from "./status.js";
+import {table} from "./format.js";
+import {Warehouse} from "./warehouse.js";
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text + "\n"),
+  err: (text) => process.stderr.write(text + "\n"),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive whole number, got ${value}`);
+  return n;
+}
+
+interface GlobalOptions extends ConfigOverrides {
+  json?: boolean;
+}
+
+function withGlobals(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--warehouse <file>", "DuckDB warehouse file (default ./data/warehouse.duckdb)").env(
+        "RETURNSCOPE_WAREHOUSE",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--inbox <dir>",
+        "inbox folder; files in <inbox>/<shop>/ belong to that shop (default ./data/inbox)",
+      ).env("RETURNSCOPE_INBOX"),
+    )
+    .addOption(
+      new Option("--config <file>", "config file (default ./returnscope.config.json)").env(
+        "RETURNSCOPE_CONFIG",
+      ),
+    );
+}
+
+export function printIngest(summary: IngestSummary, io: Io): void {
+  const rows = summary.files.map((f) => [
+    f.status === "loaded" ? "已载入" : f.status === "skipped" ? "跳过" : "失败",
+    f.shop,
+    f.kind ? FILE_KIND_LABELS[f.kind] : "?",
+    f.path,
+    f.rows_read,
+    f.rows_loaded,
+    f.rows_rejected,
+    f.message,
+  ]);
+  if (rows.length === 0) {
+    io.out("no files found");
+    return;
+  }
+  io.out(table(["状态", "店铺", "类型", "文件", "读取", "载入", "拒绝", "说明"], rows));
+  io.out(`\n${summary.loaded} loaded, ${summary.skipped} skipped (already loaded), ${summary.failed} failed`);
+}
+
+function jsonIngest(summary: IngestSummary): object {
+  return {
+    files: summary.files.map(
+      ({path, sha256, kind, shop, status, rows_read, rows_loaded, rows_rejected, message}) => ({
+        path,
+        sha256,
+        kind,
+        shop,
+        status,
+        rows_read,
+        rows_loaded,
+        rows_rejected,
+        message,
+      }),
+    ),
+    totals: summary.totals,
+    loaded: summary.loaded,
+    skipped: summary.skipped,
+    failed: summary.failed,
+  };
+}
+
+export function printStatus(report: StatusReport, io: Io): void {
+  io.out(`warehouse: ${report.warehouse}\n`);
+  io.out(
+    table(
+      ["类型", "文件数", "读取行", "载入行", "拒绝行"],
+      FILE_KINDS.map((kind) => {
+        const t = report.totals[kind];
+        return [FILE_KIND_LABELS[kind], t.files, t.rows_read, t.rows_loaded, t.rows_rejected];
+      }),
+    ),
+  );
+  io.out(
+    "\n" +
+      table(
+        ["表", "行数"],
+        Object.entries(report.tables).map(([name, n]) => [name, n]),
+      ),
+  );
+  const failed = report.files.filter((f) => f.status === "failed");
+  if (failed.length)
+    io.out(
+      "\n失败的文件 (failed files)\n" +
+        table(
+          ["文件", "说明"],
+          failed.map((f) => [f.path, f.message]),
+        ),
+    );
+  if (report.rejects.length)
+    io.out(
+      "\n拒绝的行 (rejected rows, by column and reason)\n" +
+        table(
+          ["类型", "列", "原因", "次数", "例"],
+          report.rejects.map((r) => [r.kind, r.column_name ?? "(整行)", r.reason, r.count, r.example]),
+        ),
+    );
+  if (report.unknown_values.length)
+    io.out(
+      "\n未识别的值 (unknown values, counted in an unknown bucket)\n" +
+        table(
+          ["列", "值", "行数"],
+          report.unknown_values.map((u) => [u.column_name, u.value, u.row_count]),
+        ),
+    );
+}
+
+async function openFresh(config: Config): Promise<Warehouse> {
+  const warehouse = await Warehouse.open(config.warehouse);
+  try {
+    await ensureFresh(warehouse, config);
+    return warehouse;
+  } catch (error) {
+    warehouse.close();
+    throw error;
+  }
+}
+
+async function runIngest(
+  config: Config,
+  files: Awaited<ReturnType<typeof discoverPaths>> | undefined,
+  json: boolean,
+  io: Io,
+): Promise<IngestSummary> {
+  const progress = json ? {update() {}, done() {}} : terminalProgress();
+  const warehouse = await Warehouse.open(config.warehouse);
+  try {
+    const summary = await ingest(warehouse, {
+      config,
+      ...(files ? {files} : {}),
+      logger: json ? {info() {}, warn() {}, error() {}} : {info: io.out, warn: io.err, error() {}},
+      onProgress: (file, phase, fraction) => progress.update(file.displayPath, phase, fraction),
+    });
+    progress.done();
+    return summary;
+  } finally {
+    warehouse.close();
+  }
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command("returnscope")
+    .description("退货透视 Returnscope: after-sale analytics for Douyin (抖店) merchants")
+    .showHelpAfterError()
+    .configureOutput({writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd())})
+    .exitOverride();
+
+  withGlobals(
+    program
+      .command("ingest")
+      .description(
+        "load order exports, after-sale exports and SKU masters from the inbox (or the given paths) into the warehouse",
+      )
+      .argument("[paths...]", "files or folders to ingest instead of the inbox")
+      .option("--shop <id>", "shop of the files given as paths (default: the config's defaultShop)")
+      .option("--json", "print a machine-readable summary"),
+  ).action(async (paths: string[], options: GlobalOptions & {shop?: string}) => {
+    const config = await loadConfig(options, io.env);
+    const shop = options.shop ? shopId("--shop", options.shop) : config.defaultShop;
+    const files = paths.length ? await discoverPaths(paths, shop, io.cwd) : undefined;
+    const summary = await runIngest(config, files, Boolean(options.json), io);
+    if (options.json) io.out(JSON.stringify(jsonIngest(summary), null, 2));
+    else printIngest(summary, io);
+    if (summary.failed > 0) setExit(1);
+  });
+
+  withGlobals(
+    program
+      .command("status")
+      .description("show what is loaded, failed files, rejected rows and unknown values")
+      .option("--json", "print JSON"),
+  ).action(async (options: GlobalOptions) => {
+    const config = await loadConfig(options, io.env);
+    const warehouse = await openFresh(config);
+    try {
+      const report = await statusReport(warehouse);
+      if (options.json) io.out(JSON.stringify(report, null, 2));
+      else printStatus(report, io);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  program
+    .command("sample")
+    .description("write seeded sample exports (two shops, 120 days) in the real export formats")
+    .option("--out <dir>", "output folder; exports go to <dir>/inbox/<shop>/", "./data/sample")
+    .option("--orders <n>", "order lines (子订单) in total", positiveInteger, 12000)
+    .option("--seed <n>", "random seed", positiveInteger, 20261122)
+    .option("--end <date>", "last order day (Beijing), YYYY-MM-DD", "2026-11-22")
+    .action(async (options: {out: string; orders: number; seed: number; end: string}) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.end))
+        throw new PipelineError(`--end must be YYYY-MM-DD: ${options.end}`);
+      const outDir = resolve(io.cwd, options.out);
+      const result = await generateSample({
+        outDir,
+        orders: options.orders,
+        seed: options.seed,
+        endDate: options.end,
+      });
+      io.out(
+        `wrote ${result.files.length} files (${result.orderLines} order lines, ${result.afterSales} after-sales) to ${join(outDir, "inbox")}`,
+      );
+    });
+
+  withGlobals(
+    program
+      .command("demo")
+      .description(
+        "run the whole job on built-in sample data: generate it (when absent), ingest it, print the summary",
+      )
+      .option("--sample <dir>", "where the sample data lives", "./data/sample"),
+  ).action(async (options: GlobalOptions & {sample: string}) => {
+    const sampleDir = resolve(io.cwd, options.sample);
+    const inbox = join(sampleDir, "inbox");
+    if (!existsSync(inbox)) {
+      io.out(`generating sample data in ${sampleDir} …`);
+      const result = await generateSample({outDir: sampleDir});
+      io.out(
+        `wrote ${result.files.length} files (${result.orderLines} order lines, ${result.afterSales} after-sales)`,
+      );
+    }
+    const config = await loadConfig({...options, inbox: options.inbox ?? inbox}, io.env);
+    const summary = await runIngest(config, undefined, false, io);
+    printIngest(summary, io);
+    const warehouse = await openFresh(config);
+    try {
+      io.out("");
+      printStatus(await statusReport(warehouse), io);
+    } finally {
+      warehouse.close();
+    }
+    if (summary.failed > 0) setExit(1);
+  });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 some file failed, 2 usage or fatal error). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = Math.max(code, c)));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    io.err(`error: ${errorMessage(error)}`);
+    return error instanceof PipelineError ? 2 : 3;
+  }
+}

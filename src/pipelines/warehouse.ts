@@ -1,0 +1,113 @@
+import {DuckDBConnection, DuckDBInstance, type DuckDBValue} from "@duckdb/node-api";
+import {mkdir, readFile} from "node:fs/promises";
+import {dirname} from "node:path";
+import {fileURLToPath} from "node:url";
+import {PipelineError, errorMessage} from "./errors.js";
+
+export type Json = string | number | boolean | null | Json[] | {[key: string]: Json};
+export type Row = Record<string, Json>;
+export type Params = Record<string, DuckDBValue>;
+
+const modelsDir = fileURLToPath(new URL("./models/", import.meta.url));
+
+/** Reads a SQL file under src/pipelines/models (cached: the files don't change while we run). */
+const sqlCache = new Map<string, string>();
+export async function readModel(relativePath: string): Promise<string> {
+  let sql = sqlCache.get(relativePath);
+  if (sql === undefined) {
+    sql = await readFile(modelsDir + relativePath, "utf8");
+    sqlCache.set(relativePath, sql);
+  }
+  return sql;
+}
+
+/**
+ * One open warehouse file. A writer holds the only read-write handle to the file; readers (data
+ * loaders) open it read-only, which DuckDB allows only while no writer has it open.
+ */
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: {readOnly?: boolean; threads?: number} = {}): Promise<Warehouse> {
+    const readOnly = options.readOnly ?? false;
+    if (!readOnly && path !== ":memory:") await mkdir(dirname(path), {recursive: true});
+    // No TimeZone setting: it needs the icu extension, which this build autoloads from the network.
+    const settings: Record<string, string> = {};
+    if (readOnly) settings.access_mode = "READ_ONLY";
+    if (options.threads) settings.threads = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, settings);
+    } catch (error) {
+      const message = errorMessage(error);
+      const hint = /lock/i.test(message) ? " (another Returnscope process has it open for writing)" : "";
+      throw new PipelineError(
+        `cannot open warehouse${hint}: ${message}`,
+        {file: path, step: "warehouse"},
+        {cause: error},
+      );
+    }
+    const connection = await instance.connect();
+    const warehouse = new Warehouse(path, readOnly, instance, connection);
+    if (!readOnly) await warehouse.run(await readModel("meta/schema.sql"));
+    return warehouse;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  async all(sql: string, params?: Params): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as Row[];
+  }
+
+  async one(sql: string, params?: Params): Promise<Row | undefined> {
+    return (await this.all(sql, params))[0];
+  }
+
+  /** Runs fn in a transaction: all of it is committed, or none of it. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run("begin transaction");
+    try {
+      const result = await fn();
+      await this.run("commit");
+      return result;
+    } catch (error) {
+      await this.run("rollback").catch(() => {});
+      throw error;
+    }
+  }
+
+  async setting(key: string): Promise<string | undefined> {
+    const row = await this.one("select value from meta.settings where key = $key", {key});
+    return row ? String(row.value) : undefined;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.run("insert or replace into meta.settings values ($key, $value)", {key, value});
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export async function withWarehouse<T>(
+  path: string,
+  options: {readOnly?: boolean},
+  fn: (warehouse: Warehouse) => Promise<T>,
+): Promise<T> {
+  const warehouse = await Warehouse.open(path, options);
+  try {
+    return await fn(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}
