@@ -13,160 +13,223 @@ import {
   classifyOrderStatus,
   normalizeAfterSaleType,
 } from "./normalize/status.js";
-import {TABLE, createRawTableSql, rawTableColumns, stagingViewSql} from "./ingest/sql.js";
-import {FILE_KINDS} from "./ingest/columns.js";
+import {TABLE, createTableSql, rawTableColumns, stagingTableColumns} from "./ingest/sql.js";
+import {FILE_KINDS, type FileKind} from "./ingest/columns.js";
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
-/** Creates the raw tables (adding columns a newer version of the specs knows) and staging views. */
+/** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
+const SCHEMA_VERSION = "3";
+
+const STATE_TABLES: Partial<Record<FileKind, {table: string; model: string; extra: string}>> = {
+  order: {
+    table: "core.order_line_states",
+    model: "core/order_line_states.sql",
+    extra: "null::varchar as order_status_group, 0::bigint as version_count",
+  },
+  after_sale: {
+    table: "core.after_sale_states",
+    model: "core/after_sale_states.sql",
+    extra: "null::varchar as after_sale_status_group, 0::bigint as version_count",
+  },
+};
+
+/**
+ * Creates what is missing: raw and staging tables (adding columns a newer version of the specs
+ * knows), lookup and state tables, and the core views.
+ */
 export async function ensureTables(warehouse: Warehouse): Promise<void> {
   for (const kind of FILE_KINDS) {
-    await warehouse.run(createRawTableSql(kind));
-    const existing = new Set(
-      (
-        await warehouse.all(
-          "select column_name from information_schema.columns where table_schema = 'raw' and table_name = $table",
-          {table: TABLE[kind]},
-        )
-      ).map((row) => String(row.column_name)),
-    );
-    for (const column of rawTableColumns(kind)) {
-      if (!existing.has(column.name))
-        await warehouse.run(`alter table raw.${TABLE[kind]} add column "${column.name}" ${column.type}`);
+    for (const schema of ["raw", "staging"] as const) {
+      await warehouse.run(createTableSql(schema, kind));
+      const existing = new Set(
+        (
+          await warehouse.all(
+            "select column_name from information_schema.columns where table_schema = $schema and table_name = $table",
+            {schema, table: TABLE[kind]},
+          )
+        ).map((row) => String(row.column_name)),
+      );
+      const columns = schema === "raw" ? rawTableColumns(kind) : stagingTableColumns(kind);
+      for (const column of columns) {
+        if (!existing.has(column.name))
+          await warehouse.run(
+            `alter table ${schema}.${TABLE[kind]} add column "${column.name}" ${column.type}`,
+          );
+      }
     }
-    await warehouse.run(stagingViewSql(kind));
+  }
+  const rebuild = (await warehouse.setting("schema_version")) !== SCHEMA_VERSION;
+  for (const [kind, state] of Object.entries(STATE_TABLES)) {
+    if (rebuild) await warehouse.run(`drop table if exists ${state.table} cascade`);
+    await warehouse.run(
+      `create table if not exists ${state.table} as select *, ${state.extra} from staging.${TABLE[kind as FileKind]} limit 0`,
+    );
+  }
+  for (const lookup of LOOKUP_SHAPES) {
+    const ddl = Object.entries(lookup.columns)
+      .map(([name, type]) => `"${name}" ${type}`)
+      .join(", ");
+    await warehouse.run(`create table if not exists staging.${lookup.table} (${ddl})`);
+  }
+  await warehouse.run(
+    "create table if not exists staging.lookup_shop_name (shop_id varchar, shop_name varchar)",
+  );
+  await warehouse.run(await readModel("core/skus.sql"));
+  for (const model of CORE_VIEWS) await warehouse.run(await readModel(model));
+  if (rebuild) {
+    await warehouse.setSetting("schema_version", SCHEMA_VERSION);
+    await warehouse.setSetting("core_config", "");
   }
 }
 
 interface Lookup {
   table: string;
-  /** DuckDB struct type of one row, for from_json. */
+  /** DuckDB column types of one row, for the table and for from_json. */
   columns: Record<string, string>;
-  /** Distinct raw values to classify. */
+  /** The distinct raw values to classify, from one file ($file_id) or all ($all). */
   source: string;
-  classify: (raw: string, extra: Record<string, Json>) => Record<string, Json>;
+  /** Columns that identify a row. */
+  key: string[];
+  classify: (raw: string, config: Config, row: Record<string, Json>) => Record<string, Json>;
 }
 
-function lookups(config: Config): Lookup[] {
-  return [
-    {
-      table: "lookup_spec",
-      columns: {
-        raw: "VARCHAR",
-        color: "VARCHAR",
-        size_label: "VARCHAR",
-        size_sort: "DOUBLE",
-        size_text: "VARCHAR",
-      },
-      source: "select distinct spec as raw from staging.order_lines where spec is not null",
-      classify: (raw) => {
-        const spec = parseSpec(raw);
-        return {
-          color: spec.color,
-          size_label: spec.size?.label ?? null,
-          size_sort: spec.size?.sortKey ?? null,
-          size_text: spec.sizeText,
-        };
-      },
+const LOOKUP_SHAPES: Lookup[] = [
+  {
+    table: "lookup_spec",
+    columns: {
+      raw: "VARCHAR",
+      color: "VARCHAR",
+      size_label: "VARCHAR",
+      size_sort: "DOUBLE",
+      size_text: "VARCHAR",
     },
-    {
-      table: "lookup_sku_code_size",
-      columns: {raw: "VARCHAR", size_label: "VARCHAR", size_sort: "DOUBLE"},
-      source: "select distinct sku_code as raw from staging.order_lines where sku_code is not null",
-      classify: (raw) => {
-        const size = sizeFromSkuCode(raw, config.skuSizePattern);
-        return {size_label: size?.label ?? null, size_sort: size?.sortKey ?? null};
-      },
+    source:
+      "select distinct spec as raw from staging.order_lines where spec is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw) => {
+      const spec = parseSpec(raw);
+      return {
+        color: spec.color,
+        size_label: spec.size?.label ?? null,
+        size_sort: spec.size?.sortKey ?? null,
+        size_text: spec.sizeText,
+      };
     },
-    {
-      table: "lookup_size",
-      columns: {raw: "VARCHAR", size_label: "VARCHAR", size_sort: "DOUBLE"},
-      source: "select distinct size as raw from staging.sku_master where size is not null",
-      classify: (raw) => {
-        const size = normalizeSize(raw);
-        return {size_label: size?.label ?? null, size_sort: size?.sortKey ?? null};
-      },
+  },
+  {
+    table: "lookup_sku_code_size",
+    columns: {raw: "VARCHAR", size_label: "VARCHAR", size_sort: "DOUBLE"},
+    source:
+      "select distinct sku_code as raw from staging.order_lines where sku_code is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw, config) => {
+      const size = sizeFromSkuCode(raw, config.skuSizePattern);
+      return {size_label: size?.label ?? null, size_sort: size?.sortKey ?? null};
     },
-    {
-      table: "lookup_province",
-      columns: {raw: "VARCHAR", province_code: "VARCHAR", province_name: "VARCHAR"},
-      source: "select distinct province as raw from staging.order_lines where province is not null",
-      classify: (raw) => {
-        const province = normalizeProvince(raw);
-        return {province_code: province?.code ?? null, province_name: province?.name ?? null};
-      },
+  },
+  {
+    table: "lookup_size",
+    columns: {raw: "VARCHAR", size_label: "VARCHAR", size_sort: "DOUBLE"},
+    source:
+      "select distinct size as raw from staging.sku_master where size is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw) => {
+      const size = normalizeSize(raw);
+      return {size_label: size?.label ?? null, size_sort: size?.sortKey ?? null};
     },
-    {
-      table: "lookup_reason",
-      columns: {
-        raw: "VARCHAR",
-        reason_text: "VARCHAR",
-        quality_flag: "VARCHAR",
-        reason_code: "INTEGER",
-        reason_group: "VARCHAR",
-      },
-      source: "select distinct reason as raw from staging.after_sales where reason is not null",
-      classify: (raw) => {
-        const reason = classifyReason(raw, config.reasonRules);
-        return {
-          reason_text: reason?.text ?? null,
-          quality_flag: reason?.qualityFlag ?? null,
-          reason_code: reason?.code ?? null,
-          reason_group: reason?.group ?? null,
-        };
-      },
+  },
+  {
+    table: "lookup_province",
+    columns: {raw: "VARCHAR", province_code: "VARCHAR", province_name: "VARCHAR"},
+    source:
+      "select distinct province as raw from staging.order_lines where province is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw) => {
+      const province = normalizeProvince(raw);
+      return {province_code: province?.code ?? null, province_name: province?.name ?? null};
     },
-    {
-      table: "lookup_after_sale_status",
-      columns: {raw: "VARCHAR", status_group: "VARCHAR", status_rank: "INTEGER"},
-      source:
-        "select distinct after_sale_status as raw from staging.after_sales where after_sale_status is not null",
-      classify: (raw) => {
-        const group = classifyAfterSaleStatus(raw);
-        return {status_group: group, status_rank: group ? AFTER_SALE_STATUS_RANK[group] : null};
-      },
+  },
+  {
+    table: "lookup_reason",
+    columns: {
+      raw: "VARCHAR",
+      reason_text: "VARCHAR",
+      quality_flag: "VARCHAR",
+      reason_code: "INTEGER",
+      reason_group: "VARCHAR",
     },
-    {
-      table: "lookup_after_sale_type",
-      columns: {raw: "VARCHAR", shipping_status: "VARCHAR", after_sale_type: "VARCHAR"},
-      source: `select distinct after_sale_type as raw, item_shipping_status as shipping_status
-               from staging.after_sales where after_sale_type is not null`,
-      classify: (raw, extra) => ({
-        shipping_status: extra.shipping_status ?? null,
-        after_sale_type: normalizeAfterSaleType(raw, extra.shipping_status as string | null),
-      }),
+    source:
+      "select distinct reason as raw from staging.after_sales where reason is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw, config) => {
+      const reason = classifyReason(raw, config.reasonRules);
+      return {
+        reason_text: reason?.text ?? null,
+        quality_flag: reason?.qualityFlag ?? null,
+        reason_code: reason?.code ?? null,
+        reason_group: reason?.group ?? null,
+      };
     },
-    {
-      table: "lookup_order_status",
-      columns: {raw: "VARCHAR", status_group: "VARCHAR", status_rank: "INTEGER"},
-      source: "select distinct order_status as raw from staging.order_lines where order_status is not null",
-      classify: (raw) => {
-        const group = classifyOrderStatus(raw);
-        return {status_group: group, status_rank: group ? ORDER_STATUS_RANK[group] : null};
-      },
+  },
+  {
+    table: "lookup_after_sale_status",
+    columns: {raw: "VARCHAR", status_group: "VARCHAR", status_rank: "INTEGER"},
+    source:
+      "select distinct after_sale_status as raw from staging.after_sales where after_sale_status is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw) => {
+      const group = classifyAfterSaleStatus(raw);
+      return {status_group: group, status_rank: group ? AFTER_SALE_STATUS_RANK[group] : null};
     },
-  ];
-}
+  },
+  {
+    table: "lookup_after_sale_type",
+    columns: {raw: "VARCHAR", shipping_status: "VARCHAR", after_sale_type: "VARCHAR"},
+    source: `select distinct after_sale_type as raw, item_shipping_status as shipping_status
+             from staging.after_sales where after_sale_type is not null and ($all or file_id = $file_id)`,
+    key: ["raw", "shipping_status"],
+    classify: (raw, _config, row) => ({
+      shipping_status: row.shipping_status ?? null,
+      after_sale_type: normalizeAfterSaleType(raw, row.shipping_status as string | null),
+    }),
+  },
+  {
+    table: "lookup_order_status",
+    columns: {raw: "VARCHAR", status_group: "VARCHAR", status_rank: "INTEGER"},
+    source:
+      "select distinct order_status as raw from staging.order_lines where order_status is not null and ($all or file_id = $file_id)",
+    key: ["raw"],
+    classify: (raw) => {
+      const group = classifyOrderStatus(raw);
+      return {status_group: group, status_rank: group ? ORDER_STATUS_RANK[group] : null};
+    },
+  },
+];
 
-/** Replaces a lookup table with the classification of every distinct value staging holds. */
-async function rebuildLookup(warehouse: Warehouse, lookup: Lookup): Promise<void> {
-  const rows = (await warehouse.all(lookup.source)).map((row) => ({
-    raw: row.raw,
-    ...lookup.classify(String(row.raw), row),
-  }));
-  const columns = Object.entries(lookup.columns);
-  const ddl = columns.map(([name, type]) => `"${name}" ${type}`).join(", ");
-  await warehouse.run(`create or replace table staging.${lookup.table} (${ddl})`);
-  if (rows.length === 0) return;
-  const shape = JSON.stringify(Object.fromEntries(columns));
+/**
+ * Classifies the distinct values staging holds (those of one file, or all) that the lookup table
+ * doesn't know yet. The normalizers are TypeScript, tested on their own; the values are few.
+ */
+async function updateLookup(
+  warehouse: Warehouse,
+  lookup: Lookup,
+  config: Config,
+  fileId: number | null,
+): Promise<void> {
+  const values = await warehouse.all(lookup.source, {all: fileId === null, file_id: fileId ?? -1});
+  if (values.length === 0) return;
+  const rows = values.map((row) => ({raw: row.raw, ...lookup.classify(String(row.raw), config, row)}));
+  const shape = JSON.stringify(lookup.columns).replace(/'/g, "''");
+  const known = lookup.key.map((k) => `known."${k}" is not distinct from incoming."${k}"`).join(" and ");
   await warehouse.run(
     `insert into staging.${lookup.table}
-     select unnest(from_json($rows::json, '[${shape.replace(/'/g, "''")}]'), recursive := true)`,
+     select * from (select unnest(from_json($rows::json, '[${shape}]'), recursive := true)) as incoming
+     where not exists (select 1 from staging.${lookup.table} as known where ${known})`,
     {rows: JSON.stringify(rows)},
   );
 }
 
-const CORE_MODELS = [
-  "core/skus.sql",
+const CORE_VIEWS = [
   "core/order_lines.sql",
   "core/after_sales.sql",
   "core/shops.sql",
@@ -178,32 +241,54 @@ function fingerprint(config: Config): string {
     size: config.skuSizePattern.source,
     reasons: config.reasonRules,
     shops: config.shops,
-    v: 1,
   });
 }
 
-/** Rebuilds lookups and the current-state (core) tables from staging, in one transaction. */
-export async function refreshCore(warehouse: Warehouse, config: Config): Promise<void> {
+/**
+ * Brings core up to date with one file just loaded into staging, inside that file's transaction:
+ * new values are classified, and the current state of every key the file touches is recomputed.
+ */
+export async function updateCore(
+  warehouse: Warehouse,
+  config: Config,
+  kind: FileKind,
+  fileId: number,
+): Promise<void> {
+  for (const lookup of LOOKUP_SHAPES) {
+    if (lookup.source.includes(`staging.${TABLE[kind]} `))
+      await updateLookup(warehouse, lookup, config, fileId);
+  }
+  const state = STATE_TABLES[kind];
+  if (state) await warehouse.run(await readModel(state.model), {all: false, file_id: fileId});
+  else await warehouse.run(await readModel("core/skus.sql"));
+}
+
+/** Rebuilds lookups and current state from staging, in one transaction (after a config change). */
+export async function rebuildCore(warehouse: Warehouse, config: Config): Promise<void> {
   await warehouse.transaction(async () => {
-    for (const lookup of lookups(config)) await rebuildLookup(warehouse, lookup);
-    await warehouse.run(
-      "create or replace table staging.lookup_shop_name (shop_id varchar, shop_name varchar)",
-    );
+    for (const lookup of LOOKUP_SHAPES) {
+      await warehouse.run(`delete from staging.${lookup.table}`);
+      await updateLookup(warehouse, lookup, config, null);
+    }
+    await warehouse.run("delete from staging.lookup_shop_name");
     for (const [shopId, {name}] of Object.entries(config.shops)) {
       await warehouse.run("insert into staging.lookup_shop_name values ($id, $name)", {id: shopId, name});
     }
-    for (const model of CORE_MODELS) await warehouse.run(await readModel(model));
-    await warehouse.setSetting("core_stale", "false");
+    await warehouse.run(await readModel("core/skus.sql"));
+    for (const state of Object.values(STATE_TABLES)) {
+      await warehouse.run(await readModel(state.model), {all: true, file_id: -1});
+    }
     await warehouse.setSetting("core_config", fingerprint(config));
   });
 }
 
-/** Readers call this first: a warehouse whose core lags what was loaded is refreshed before use. */
+/**
+ * Called before anything reads core: creates missing tables and, when the config that shapes the
+ * lookups changed since core was built (or the schema did), rebuilds core from staging.
+ */
 export async function ensureFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
-  const stale = (await warehouse.setting("core_stale")) !== "false";
-  const changed = (await warehouse.setting("core_config")) !== fingerprint(config);
-  if (!stale && !changed) return false;
   await ensureTables(warehouse);
-  await refreshCore(warehouse, config);
+  if ((await warehouse.setting("core_config")) === fingerprint(config)) return false;
+  await rebuildCore(warehouse, config);
   return true;
 }

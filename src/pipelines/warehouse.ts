@@ -37,7 +37,9 @@ export class Warehouse {
     const readOnly = options.readOnly ?? false;
     if (!readOnly && path !== ":memory:") await mkdir(dirname(path), {recursive: true});
     // No TimeZone setting: it needs the icu extension, which this build autoloads from the network.
-    const settings: Record<string, string> = {};
+    // A ceiling on DuckDB's own memory (it spills to disk beyond it), so that large loads stay
+    // within what a merchant's laptop or a small server has; RETURNSCOPE_MEMORY_LIMIT overrides it.
+    const settings: Record<string, string> = {memory_limit: process.env.RETURNSCOPE_MEMORY_LIMIT ?? "1GB"};
     if (readOnly) settings.access_mode = "READ_ONLY";
     if (options.threads) settings.threads = String(options.threads);
     let instance: DuckDBInstance;
@@ -58,8 +60,25 @@ export class Warehouse {
     return warehouse;
   }
 
+  /**
+   * Runs SQL. A script of several statements with parameters is run statement by statement, each
+   * given only the parameters it names: DuckDB binds parameters per prepared statement and rejects
+   * both missing and unused ones. (Our SQL files have no semicolons inside strings.)
+   */
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
+    if (!params) {
+      await this.connection.run(sql);
+      return;
+    }
+    const statements = sql
+      .split(/;\s*(?:\n|$)/)
+      .filter((statement) => statement.replace(/--.*$/gm, "").trim() !== "");
+    for (const statement of statements) {
+      const used = Object.fromEntries(
+        Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(statement)),
+      );
+      await this.connection.run(statement, used);
+    }
   }
 
   async all(sql: string, params?: Params): Promise<Row[]> {

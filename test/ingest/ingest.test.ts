@@ -129,7 +129,7 @@ describe("ingest of the hand-made fixtures", () => {
     // The multi-line cell keeps its row number (8) and its line break.
     const multi = await rows(
       warehouse,
-      "select source_row::integer as row, merchant_note from staging.order_lines where order_item_id = '6900000000000000217'",
+      "select source_row::integer as row, merchant_note from raw.order_lines where order_item_id = '6900000000000000217'",
     );
     expect(multi).toEqual([{row: 8, merchant_note: "第一行\n第二行"}]);
   });

@@ -9,7 +9,8 @@
  * - integer: a count;
  * - text: kept as cleaned text (also used for columns whose format is unconfirmed, so that an
  *   unexpected format never rejects a row);
- * - pii: buyer-identifying; replaced by a keyed hash before anything is stored.
+ * - pii: buyer-identifying; replaced by a keyed hash before anything is stored;
+ * - raw: kept in the raw layer as read, not carried into staging (nothing downstream uses it yet).
  */
 export type FileKind = "order" | "after_sale" | "sku_master";
 export const FILE_KINDS: readonly FileKind[] = ["order", "after_sale", "sku_master"];
@@ -19,7 +20,7 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   sku_master: "商品档案",
 };
 
-export type ColumnType = "id" | "text" | "money" | "timestamp" | "integer" | "pii";
+export type ColumnType = "id" | "text" | "money" | "timestamp" | "integer" | "pii" | "raw";
 
 export interface ColumnSpec {
   /** Canonical column name in raw and staging (snake_case). */
@@ -53,32 +54,32 @@ export const ORDER_COLUMNS: readonly ColumnSpec[] = [
   c("paid_at", "支付完成时间", "timestamp", ["支付时间"]),
   c("completed_at", "订单完成时间", "timestamp"),
   c("promised_ship_at", "承诺发货时间", "timestamp"),
-  c("scheduled_ship_at", "预约发货时间", "text"),
+  c("scheduled_ship_at", "预约发货时间", "raw"),
   c("buyer_message", "买家留言", "pii"),
-  c("flag_color", "旗帜颜色", "text"),
-  c("merchant_note", "商家备注", "text"),
+  c("flag_color", "旗帜颜色", "raw"),
+  c("merchant_note", "商家备注", "raw"),
   c("app_channel", "APP渠道", "text", ["app渠道"]),
   c("order_status", "订单状态", "text"),
   c("cancel_reason", "取消原因", "text"),
   c("after_sale_status", "售后状态", "text"),
   c("order_type", "订单类型", "text"),
   c("shipped_at", "发货时间", "timestamp"),
-  c("vehicle_type", "车型", "text"),
-  c("is_trade_in", "是否是以旧换新", "text"),
-  c("trade_in_subsidy", "换新额外补贴", "text"),
-  c("trade_in_subsidy_status", "换新额外补贴发放状态", "text"),
+  c("vehicle_type", "车型", "raw"),
+  c("is_trade_in", "是否是以旧换新", "raw"),
+  c("trade_in_subsidy", "换新额外补贴", "raw"),
+  c("trade_in_subsidy_status", "换新额外补贴发放状态", "raw"),
   c("payable", "订单应付金额", "money"),
   c("freight", "运费", "money"),
   c("discount_total", "优惠总金额", "money"),
-  // Discount detail columns: formats unconfirmed (商家优惠 is `名称-金额` text), so kept as text.
-  c("platform_discount", "平台优惠", "text"),
-  c("merchant_discount", "商家优惠", "text"),
-  c("influencer_discount", "达人优惠", "text"),
-  c("merchant_price_change", "商家改价", "text"),
-  c("payment_discount", "支付优惠", "text"),
-  c("fee", "手续费", "text"),
-  c("red_packet", "红包抵扣", "text"),
-  c("price_cut_discount", "降价类优惠", "text"),
+  // Discount detail columns: formats unconfirmed (商家优惠 is `名称-金额` text), so kept as read.
+  c("platform_discount", "平台优惠", "raw"),
+  c("merchant_discount", "商家优惠", "raw"),
+  c("influencer_discount", "达人优惠", "raw"),
+  c("merchant_price_change", "商家改价", "raw"),
+  c("payment_discount", "支付优惠", "raw"),
+  c("fee", "手续费", "raw"),
+  c("red_packet", "红包抵扣", "raw"),
+  c("price_cut_discount", "降价类优惠", "raw"),
   c("platform_borne_discount", "平台实际承担优惠金额", "money"),
   c("merchant_borne_discount", "商家实际承担优惠金额", "money"),
   c("influencer_borne_discount", "达人实际承担优惠金额", "money"),
@@ -89,33 +90,33 @@ export const ORDER_COLUMNS: readonly ColumnSpec[] = [
   c("district", "区", "text", ["区县"]),
   c("street", "街道", "pii"),
   c("address", "详细地址", "pii", ["收货地址", "收件地址"]),
-  c("address_changed", "是否修改过地址", "text"),
+  c("address_changed", "是否修改过地址", "raw"),
   c("express_info", "快递信息", "text"),
-  c("serial_number", "序列号", "text"),
+  c("serial_number", "序列号", "raw"),
   c("influencer_id", "达人ID", "text", ["达人id", "作者ID"]),
   c("influencer_name", "达人昵称", "text", ["作者昵称"]),
-  c("group_buy_id", "拼团订单团编号", "text"),
-  c("price_includes_tax", "商品单价是否含税", "text"),
+  c("group_buy_id", "拼团订单团编号", "raw"),
+  c("price_includes_tax", "商品单价是否含税", "raw"),
   c("tax", "税费", "money"),
-  c("luban_page_id", "鲁班落地页ID", "text"),
-  c("store_id", "所属门店ID", "text"),
+  c("luban_page_id", "鲁班落地页ID", "raw"),
+  c("store_id", "所属门店ID", "raw"),
   c("traffic_source", "流量来源", "text"),
-  c("warehouse_id", "仓库ID", "text"),
+  c("warehouse_id", "仓库ID", "raw"),
   c("warehouse_name", "仓库名称", "text"),
-  c("is_anxin", "是否安心购", "text"),
+  c("is_anxin", "是否安心购", "raw"),
   c("ad_channel", "广告渠道", "text"),
   c("traffic_type", "流量类型", "text"),
   c("traffic_format", "流量体裁", "text"),
   c("traffic_channel", "流量渠道", "text"),
-  c("shipper", "发货主体", "text"),
-  c("shipper_detail", "发货主体明细", "text"),
-  c("education_discount", "教育优惠", "text"),
-  c("expected_delivery", "预计送达时间", "text"),
-  c("is_platform_warehouse", "是否平台仓自流转", "text"),
-  c("is_channel_product", "是否是渠道商品", "text"),
-  c("scheduled_delivery", "预约送达时间", "text"),
-  c("suggested_ship_from", "建议发货时间（起）", "text"),
-  c("suggested_ship_to", "建议发货时间（止）", "text"),
+  c("shipper", "发货主体", "raw"),
+  c("shipper_detail", "发货主体明细", "raw"),
+  c("education_discount", "教育优惠", "raw"),
+  c("expected_delivery", "预计送达时间", "raw"),
+  c("is_platform_warehouse", "是否平台仓自流转", "raw"),
+  c("is_channel_product", "是否是渠道商品", "raw"),
+  c("scheduled_delivery", "预约送达时间", "raw"),
+  c("suggested_ship_from", "建议发货时间（起）", "raw"),
+  c("suggested_ship_to", "建议发货时间（止）", "raw"),
 ];
 
 /** After-sale export (售后单导出): the 50-column layout and its known aliases. */

@@ -1,7 +1,7 @@
 import {randomBytes} from "node:crypto";
 import type {Config} from "../config.js";
 import type {Logger} from "../logger.js";
-import {ensureFresh, ensureTables, refreshCore} from "../refresh.js";
+import {ensureFresh, updateCore} from "../refresh.js";
 import type {Warehouse} from "../warehouse.js";
 import {FILE_KINDS, type FileKind} from "./columns.js";
 import {discoverInbox, type SourceFile} from "./discover.js";
@@ -45,7 +45,8 @@ export async function piiSalt(warehouse: Warehouse): Promise<string> {
 export async function ingest(warehouse: Warehouse, options: IngestOptions): Promise<IngestSummary> {
   const {config, logger} = options;
   const now = options.now ?? (() => new Date());
-  await ensureTables(warehouse);
+  // Core must match the config before files are merged into it incrementally.
+  await ensureFresh(warehouse, config);
   const salt = await piiSalt(warehouse);
   const files = options.files ?? (await discoverInbox(config.inbox, config.defaultShop));
   const results: FileResult[] = [];
@@ -56,15 +57,12 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
       quarantine: config.quarantine,
       onProgress: options.onProgress && ((phase, fraction) => options.onProgress!(file, phase, fraction)),
       fault: options.fault,
+      afterLoad: (kind, fileId) => updateCore(warehouse, config, kind, fileId),
     });
     results.push(result);
     if (result.status === "failed") logger.error(`${result.path}: ${result.message}`);
   }
-  const summary = summarize(results);
-  // Loading marks core stale in the same transaction; refreshing here means nobody sees stale figures.
-  if (summary.loaded > 0) await refreshCore(warehouse, config);
-  else await ensureFresh(warehouse, config);
-  return summary;
+  return summarize(results);
 }
 
 export function summarize(results: FileResult[]): IngestSummary {

@@ -88,32 +88,42 @@ export function rawTableColumns(kind: FileKind): {name: string; type: string}[] 
   ];
 }
 
-export function createRawTableSql(kind: FileKind): string {
-  const body = [
-    ...LINEAGE,
-    ...rawTableColumns(kind).map((c) => `${quotedIdentifier(c.name)} ${c.type}`),
-  ].join(",\n    ");
-  return `create table if not exists raw.${TABLE[kind]} (\n    ${body}\n)`;
+/** The columns carried into staging: all but those kept in raw only. */
+export function stagedColumns(kind: FileKind): ColumnSpec[] {
+  return COLUMNS[kind].filter((spec) => spec.type !== "raw");
+}
+
+export function stagingTableColumns(kind: FileKind): {name: string; type: string}[] {
+  return stagedColumns(kind).map(stagingColumn);
+}
+
+export function createTableSql(schema: "raw" | "staging", kind: FileKind): string {
+  const columns = schema === "raw" ? rawTableColumns(kind) : stagingTableColumns(kind);
+  const body = [...LINEAGE, ...columns.map((c) => `${quotedIdentifier(c.name)} ${c.type}`)].join(",\n    ");
+  return `create table if not exists ${schema}.${TABLE[kind]} (\n    ${body}\n)`;
 }
 
 /**
- * Staging is a view: the typed, cleaned projection of raw, without the rows that were rejected.
- * Reading it costs one scan of raw; materializing it would cost a second copy of every file.
+ * The cleaned, typed projection of one file's raw rows into staging. Cells that don't parse become
+ * NULL here; rejectsInsertSql then finds them by comparing with raw, and their rows are removed.
  */
-export function stagingViewSql(kind: FileKind): string {
-  const values = COLUMNS[kind].map((spec) => {
-    const column = `raw.${quotedIdentifier(spec.name)}`;
-    const typed = spec.type === "pii" ? column : parseExpression(spec.type, cleanExpression(column));
-    return `${typed} as ${quotedIdentifier(stagingColumn(spec).name)}`;
+export function stagingInsertSql(kind: FileKind, present: readonly ColumnSpec[]): string {
+  const staged = present.filter((spec) => spec.type !== "raw");
+  const names = [
+    "file_id",
+    "shop_id",
+    "source_row",
+    ...staged.map((spec) => quotedIdentifier(stagingColumn(spec).name)),
+  ];
+  const values = staged.map((spec) => {
+    const column = quotedIdentifier(spec.name);
+    return spec.type === "pii" ? column : parseExpression(spec.type, cleanExpression(column));
   });
-  return `create or replace view staging.${TABLE[kind]} as
-select raw.file_id, raw.shop_id, raw.source_row,
+  return `insert into staging.${TABLE[kind]} (${names.join(", ")})
+select file_id, shop_id, source_row,
     ${values.join(",\n    ")}
-from raw.${TABLE[kind]} as raw
-where not exists (
-    select 1 from meta.rejects as rejects
-    where rejects.file_id = raw.file_id and rejects.source_row = raw.source_row
-)`;
+from raw.${TABLE[kind]}
+where file_id = $file_id`;
 }
 
 const REASONS: Partial<Record<ColumnSpec["type"], string>> = {
@@ -127,8 +137,9 @@ const EXCEL_ROUNDED_ID =
   "ID was stored as a number and has lost its digits (format the column as text before saving in Excel)";
 
 /**
- * One scan of a file's raw rows that lists every bad cell: unparseable IDs, money, times and counts
- * in the columns the file has, and missing keys. `headerOf` gives the file's own header text so the
+ * Every bad cell of one file: a typed value that is NULL in staging where raw holds a value (so it
+ * did not parse), and missing keys. Parsing happened once, in staging; here the cheap has-a-value
+ * test runs only where a typed value is NULL. `headerOf` gives the file's own header text so the
  * message names the column as the user sees it; the raw value is reported as read.
  */
 export function rejectsInsertSql(
@@ -140,35 +151,45 @@ export function rejectsInsertSql(
   const conditions: string[] = [];
   const keys = new Set(KEY_COLUMNS[kind]);
   for (const spec of present) {
-    const rawValue = quotedIdentifier(spec.name);
-    const cleaned = cleanExpression(rawValue);
+    const rule = REASONS[spec.type];
+    if (!rule && !keys.has(spec.name)) continue;
+    const rawValue = `raw.${quotedIdentifier(spec.name)}`;
+    const typed = `staged.${quotedIdentifier(stagingColumn(spec).name)}`;
     const header = quotedString(headerOf(spec));
+    const filled = hasValueExpression(rawValue);
     const add = (condition: string, reason: string) => {
       conditions.push(condition);
       problems.push(
         `case when ${condition} then {'column_name': ${header}, 'raw_value': ${rawValue}, 'reason': ${reason}} end`,
       );
     };
-    const filled = hasValueExpression(rawValue);
-    if (keys.has(spec.name)) add(`not ${filled}`, quotedString(`missing key ${headerOf(spec)}`));
-    const rule = REASONS[spec.type];
+    if (keys.has(spec.name))
+      add(`(${typed} is null and not ${filled})`, quotedString(`missing key ${headerOf(spec)}`));
     if (!rule) continue;
     let reason = quotedString(rule);
     if (spec.type === "id") {
       // A 19-digit ID saved as a number by Excel comes back as 6.96531585375163E+18: name the cause.
       reason = `case when regexp_matches(${rawValue}, '^[0-9.]+[eE][+]?[0-9]+$') then ${quotedString(EXCEL_ROUNDED_ID)} else ${reason} end`;
     }
-    add(`((${parseExpression(spec.type, cleaned)}) is null and ${filled})`, reason);
+    add(`(${typed} is null and ${filled})`, reason);
   }
   if (problems.length === 0) return "";
   return `insert into meta.rejects (file_id, source_row, column_name, raw_value, reason)
 select file_id, source_row, problem.column_name, problem.raw_value, problem.reason
 from (
-    select file_id, source_row, unnest(list_filter([
+    select staged.file_id, staged.source_row, unnest(list_filter([
         ${problems.join(",\n        ")}
     ], p -> p is not null)) as problem
-    from raw.${TABLE[kind]}
-    -- The cheap test first: the list of problems is only built for rows that have one.
-    where file_id = $file_id and (${conditions.join("\n        or ")})
+    from staging.${TABLE[kind]} as staged
+    inner join raw.${TABLE[kind]} as raw on raw.file_id = staged.file_id and raw.source_row = staged.source_row
+    where staged.file_id = $file_id and raw.file_id = $file_id
+        and (${conditions.join("\n        or ")})
 )`;
+}
+
+/** Rejected rows leave staging: a row loads whole or not at all. */
+export function stagingDeleteRejectedSql(kind: FileKind): string {
+  return `delete from staging.${TABLE[kind]}
+where file_id = $file_id
+    and source_row in (select source_row from meta.rejects where file_id = $file_id and source_row is not null)`;
 }

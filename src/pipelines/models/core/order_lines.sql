@@ -1,59 +1,10 @@
--- Current state of every 子订单 across all loaded order exports.
+-- Every 子订单 in its current state (core.order_line_states), enriched: size and colour from
+-- 商品规格, 商家编码 or the SKU master; category and unit cost from the master; province normalized
+-- to GB/T 2260 with an explicit 未知 bucket; a hashed buyer key. A view, so that a SKU master or a
+-- config change shows at once without reloading anything.
 -- Grain: one row per order_item_id (子订单编号).
--- Versions are ordered, independently of load order, by: the latest event (greatest of
--- 支付/发货/完成/提交时间), then the most advanced 订单状态, then the file whose latest event is
--- latest (our stand-in for its export time), then file hash and row. Each column takes its value
--- from the newest version in which it is not empty, so a later export with fewer columns (a
--- merchant-chosen subset) updates the state without erasing what it doesn't carry.
-create or replace table core.order_lines as
-with versions as (
-    select
-        lines.*,
-        log.as_of as file_as_of,
-        log.sha256 as file_sha256,
-        greatest(lines.created_at, lines.paid_at, lines.shipped_at, lines.completed_at) as last_event_at,
-        order_status.status_group as order_status_group,
-        order_status.status_rank
-    from staging.order_lines as lines
-    inner join meta.ingest_log as log on log.file_id = lines.file_id
-    left join staging.lookup_order_status as order_status on order_status.raw = lines.order_status
-),
-
-ranked as (
-    select
-        * exclude (file_as_of, file_sha256, last_event_at, status_rank),
-        count(*) over (partition by order_item_id) as version_count,
-        row_number() over (
-            partition by order_item_id
-            order by last_event_at desc nulls last, status_rank desc nulls last,
-                file_as_of desc nulls last, file_sha256 desc, source_row desc
-        ) as version_rank
-    from versions
-),
-
-single_version as (
-    select * exclude (version_rank) from ranked where version_count = 1
-),
-
-merged_versions as (
-    select
-        order_item_id,
-        arg_min(
-            columns(* exclude (order_item_id, version_rank)),
-            case when columns(* exclude (order_item_id, version_rank)) is not null then version_rank end
-        )
-    from ranked
-    where version_count > 1
-    group by order_item_id
-),
-
-current_lines as (
-    select * from single_version
-    union all by name
-    select * from merged_versions
-),
-
-masters as (
+create or replace view core.order_lines as
+with masters as (
     select * from core.skus
 ),
 
@@ -118,11 +69,11 @@ final as (
         lines.version_count::integer as version_count,
         lines.file_id as source_file_id,
         lines.source_row
-    from current_lines as lines
+    from core.order_line_states as lines
     left join masters on masters.shop_id = lines.shop_id and masters.sku_code = lines.sku_code
     left join staging.lookup_spec as spec on spec.raw = lines.spec
     left join staging.lookup_sku_code_size as code_size on code_size.raw = lines.sku_code
     left join staging.lookup_province as province on province.raw = lines.province
 )
 
-select * from final order by order_item_id;
+select * from final;

@@ -1,5 +1,5 @@
 -- Shops seen in loaded files. Grain: one row per shop_id (the inbox folder name).
-create or replace table core.shops as
+create or replace view core.shops as
 with seen as (
     select shop_id, min(started_at) as first_loaded_at, count(*)::integer as file_count
     from meta.ingest_log
@@ -13,4 +13,4 @@ final as (
     left join staging.lookup_shop_name as names on names.shop_id = seen.shop_id
 )
 
-select * from final order by shop_id;
+select * from final;
