@@ -1,7 +1,7 @@
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {main, type Io} from "../src/pipelines/cli.js";
-import {fixture, makeInbox, tempDir} from "./helpers.js";
+import {fixture, makeInbox, tempDir, writeAfterSaleFixtures} from "./helpers.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -118,5 +118,48 @@ describe("returnscope CLI", () => {
     const {code, err} = await run(["status", "--config", config, "--warehouse", join(dir, "w.duckdb")]);
     expect(code).toBe(2);
     expect(err).toBe(`error: ${config}: skuSizePattern needs a named group (?<size>…): ([a-z]+)`);
+  });
+});
+
+describe("returnscope metrics (wired into the CLI)", () => {
+  it("answers right after ingest: the marts are never stale", async () => {
+    const inbox = await makeInbox(dir, {live: [fixture("orders_a.csv")]});
+    const warehouse = join(dir, "w.duckdb");
+    await run(["ingest", "--warehouse", warehouse, "--inbox", inbox]);
+    const first = JSON.parse(
+      (
+        await run([
+          "metrics",
+          "unit-return-rate",
+          "--by",
+          "shop",
+          "--format",
+          "json",
+          "--warehouse",
+          warehouse,
+        ])
+      ).out,
+    );
+    // orders_a.csv: shipped lines 011 (1 unit), 012 (2), 041 (3); no after-sales yet.
+    expect(first).toMatchObject([{shop: "live", returned_units: 0, shipped_units: 6, rate: 0}]);
+    // An after-sale export arrives: 011 returned (effective, 1 unit) → 1/6.
+    const {v2} = await writeAfterSaleFixtures(dir);
+    await run(["ingest", "--warehouse", warehouse, "--shop", "live", v2]);
+    const second = JSON.parse(
+      (
+        await run([
+          "metrics",
+          "unit-return-rate",
+          "--by",
+          "shop",
+          "--format",
+          "json",
+          "--warehouse",
+          warehouse,
+        ])
+      ).out,
+    );
+    expect(second[0]).toMatchObject({shop: "live", returned_units: 1, shipped_units: 6});
+    expect(second[0].rate).toBeCloseTo(1 / 6, 10);
   });
 });

@@ -1,13 +1,15 @@
-import {Command, CommanderError, InvalidArgumentError, Option} from "commander";
+import {Command, CommanderError, InvalidArgumentError} from "commander";
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {loadConfig, shopId, type Config, type ConfigOverrides} from "./config.js";
+import {withGlobals} from "./cliOptions.js";
 import {PipelineError, errorMessage} from "./errors.js";
 import {FILE_KIND_LABELS, FILE_KINDS} from "./ingest/columns.js";
 import {discoverPaths} from "./ingest/discover.js";
 import {ingest, type IngestSummary} from "./ingest/ingest.js";
 import {terminalProgress} from "./progress.js";
 import {ensureFresh} from "./refresh.js";
+import {registerMetricsCommand} from "./metrics/command.js";
 import {generateSample} from "./sample/generate.js";
 import {statusReport, type StatusReport} from "./status.js";
 import {table} from "./format.js";
@@ -36,26 +38,6 @@ function positiveInteger(value: string): number {
 
 interface GlobalOptions extends ConfigOverrides {
   json?: boolean;
-}
-
-function withGlobals(command: Command): Command {
-  return command
-    .addOption(
-      new Option("--warehouse <file>", "DuckDB warehouse file (default ./data/warehouse.duckdb)").env(
-        "RETURNSCOPE_WAREHOUSE",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--inbox <dir>",
-        "inbox folder; files in <inbox>/<shop>/ belong to that shop (default ./data/inbox)",
-      ).env("RETURNSCOPE_INBOX"),
-    )
-    .addOption(
-      new Option("--config <file>", "config file (default ./returnscope.config.json)").env(
-        "RETURNSCOPE_CONFIG",
-      ),
-    );
 }
 
 export function printIngest(summary: IngestSummary, io: Io): void {
@@ -271,6 +253,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     }
     if (summary.failed > 0) setExit(1);
   });
+
+  registerMetricsCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env), openFresh});
 
   return program;
 }

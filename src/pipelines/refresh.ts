@@ -15,6 +15,7 @@ import {
 } from "./normalize/status.js";
 import {TABLE, createTableSql, rawTableColumns, stagingTableColumns} from "./ingest/sql.js";
 import {FILE_KINDS, type FileKind} from "./ingest/columns.js";
+import {buildMarts, martsExist} from "./metrics/refresh.js";
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
 /** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
@@ -288,7 +289,26 @@ export async function rebuildCore(warehouse: Warehouse, config: Config): Promise
  */
 export async function ensureFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
   await ensureTables(warehouse);
-  if ((await warehouse.setting("core_config")) === fingerprint(config)) return false;
-  await rebuildCore(warehouse, config);
+  const rebuilt = (await warehouse.setting("core_config")) !== fingerprint(config);
+  if (rebuilt) await rebuildCore(warehouse, config);
+  await ensureMartsFresh(warehouse);
+  return rebuilt;
+}
+
+/**
+ * The marts are functions of core; they are rebuilt whenever core has changed since they were built
+ * (a file loaded, or core rebuilt for a new config), so no reader ever sees figures that ignore
+ * loaded data. Ingest calls this once after its files; readers call it through ensureFresh.
+ */
+export async function ensureMartsFresh(warehouse: Warehouse): Promise<boolean> {
+  const loaded = await warehouse.one(
+    "select coalesce(max(file_id), 0) as id from meta.ingest_log where status = 'loaded'",
+  );
+  const token = `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}`;
+  if ((await warehouse.setting("marts_token")) === token && (await martsExist(warehouse))) return false;
+  await warehouse.transaction(async () => {
+    await buildMarts(warehouse);
+    await warehouse.setSetting("marts_token", token);
+  });
   return true;
 }

@@ -1,7 +1,7 @@
 import {randomBytes} from "node:crypto";
 import type {Config} from "../config.js";
 import type {Logger} from "../logger.js";
-import {ensureFresh, updateCore} from "../refresh.js";
+import {ensureFresh, ensureMartsFresh, updateCore} from "../refresh.js";
 import type {Warehouse} from "../warehouse.js";
 import {FILE_KINDS, type FileKind} from "./columns.js";
 import {discoverInbox, type SourceFile} from "./discover.js";
@@ -62,7 +62,9 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
     results.push(result);
     if (result.status === "failed") logger.error(`${result.path}: ${result.message}`);
   }
-  return summarize(results);
+  const summary = summarize(results);
+  if (summary.loaded > 0) await ensureMartsFresh(warehouse);
+  return summary;
 }
 
 export function summarize(results: FileResult[]): IngestSummary {

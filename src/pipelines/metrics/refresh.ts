@@ -1,0 +1,32 @@
+/**
+ * Rebuilds the intermediate and mart tables from core. They are pure functions of core, so a full
+ * rebuild after every core refresh keeps them from ever being stale.
+ */
+import {readModel, type Warehouse} from "../warehouse.js";
+
+/** The models in the order they must run (each reads only core and the ones before it). */
+export const MART_MODELS: readonly string[] = [
+  "intermediate/int_order_line_returns.sql",
+  "marts/return_rates_daily.sql",
+  "marts/after_sales_applied_daily.sql",
+];
+
+/** Builds the tables inside the caller's transaction (for callers that already hold one). */
+export async function buildMarts(warehouse: Warehouse): Promise<void> {
+  await warehouse.run("create schema if not exists intermediate; create schema if not exists marts;");
+  for (const model of MART_MODELS) await warehouse.run(await readModel(model));
+}
+
+/** Rebuilds every intermediate and mart table in one transaction: all of them change, or none. */
+export async function refreshMarts(warehouse: Warehouse): Promise<void> {
+  await warehouse.transaction(() => buildMarts(warehouse));
+}
+
+/** Whether the marts have been built in this warehouse at all. */
+export async function martsExist(warehouse: Warehouse): Promise<boolean> {
+  const row = await warehouse.one(
+    `select count(*) as n from information_schema.tables
+     where table_schema = 'marts' and table_name in ('return_rates_daily', 'after_sales_applied_daily')`,
+  );
+  return Number(row?.n ?? 0) === 2;
+}
