@@ -14,9 +14,18 @@ with touched as (
     select distinct after_sale_id from staging.after_sales where $all or file_id = $file_id
 ),
 
+-- How many versions each touched key has: most keys of a new file have one, and skip the sort.
+version_counts as (
+    select after_sale_id, count(*) as version_count
+    from staging.after_sales
+    where after_sale_id in (select after_sale_id from touched)
+    group by after_sale_id
+),
+
 versions as (
     select
         sales.*,
+        version_counts.version_count,
         log.as_of as file_as_of,
         log.sha256 as file_sha256,
         greatest(
@@ -26,25 +35,27 @@ versions as (
         status.status_group as after_sale_status_group,
         status.status_rank
     from staging.after_sales as sales
-    inner join touched on touched.after_sale_id = sales.after_sale_id
+    inner join version_counts on version_counts.after_sale_id = sales.after_sale_id
     inner join meta.ingest_log as log on log.file_id = sales.file_id
     left join staging.lookup_after_sale_status as status on status.raw = sales.after_sale_status
+),
+
+single_version as (
+    select * exclude (file_as_of, file_sha256, last_event_at, status_rank)
+    from versions
+    where version_count = 1
 ),
 
 ranked as (
     select
         * exclude (file_as_of, file_sha256, last_event_at, status_rank),
-        count(*) over (partition by after_sale_id) as version_count,
         row_number() over (
             partition by after_sale_id
             order by last_event_at desc nulls last, status_rank desc nulls last,
                 file_as_of desc nulls last, file_sha256 desc, source_row desc
         ) as version_rank
     from versions
-),
-
-single_version as (
-    select * exclude (version_rank) from ranked where version_count = 1
+    where version_count > 1
 ),
 
 merged_versions as (
@@ -56,7 +67,6 @@ merged_versions as (
             case when columns(* exclude (after_sale_id, deadline_at, version_rank)) is not null then version_rank end
         )
     from ranked
-    where version_count > 1
     group by after_sale_id
 ),
 

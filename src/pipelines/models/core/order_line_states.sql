@@ -14,34 +14,45 @@ with touched as (
     select distinct order_item_id from staging.order_lines where $all or file_id = $file_id
 ),
 
+-- How many versions each touched key has: most keys of a new file have one, and skip the sort.
+version_counts as (
+    select order_item_id, count(*) as version_count
+    from staging.order_lines
+    where order_item_id in (select order_item_id from touched)
+    group by order_item_id
+),
+
 versions as (
     select
         lines.*,
+        version_counts.version_count,
         log.as_of as file_as_of,
         log.sha256 as file_sha256,
         greatest(lines.created_at, lines.paid_at, lines.shipped_at, lines.completed_at) as last_event_at,
         order_status.status_group as order_status_group,
         order_status.status_rank
     from staging.order_lines as lines
-    inner join touched on touched.order_item_id = lines.order_item_id
+    inner join version_counts on version_counts.order_item_id = lines.order_item_id
     inner join meta.ingest_log as log on log.file_id = lines.file_id
     left join staging.lookup_order_status as order_status on order_status.raw = lines.order_status
+),
+
+single_version as (
+    select * exclude (file_as_of, file_sha256, last_event_at, status_rank)
+    from versions
+    where version_count = 1
 ),
 
 ranked as (
     select
         * exclude (file_as_of, file_sha256, last_event_at, status_rank),
-        count(*) over (partition by order_item_id) as version_count,
         row_number() over (
             partition by order_item_id
             order by last_event_at desc nulls last, status_rank desc nulls last,
                 file_as_of desc nulls last, file_sha256 desc, source_row desc
         ) as version_rank
     from versions
-),
-
-single_version as (
-    select * exclude (version_rank) from ranked where version_count = 1
+    where version_count > 1
 ),
 
 merged_versions as (
@@ -52,7 +63,6 @@ merged_versions as (
             case when columns(* exclude (order_item_id, version_rank)) is not null then version_rank end
         )
     from ranked
-    where version_count > 1
     group by order_item_id
 ),
 
