@@ -28,13 +28,16 @@ const failing = async () =>
   );
 
 describe("data checks", () => {
-  it("cover both marts and the intermediate table", async () => {
+  it("cover every mart and the intermediate table", async () => {
     expect(await checkNames()).toEqual([
       "after_sales_applied_daily_matches_core",
       "after_sales_applied_daily_not_null_keys",
       "after_sales_applied_daily_unique_grain",
+      "cohort_maturity_forecast_bounds",
+      "cohort_maturity_unique_grain",
       "int_order_line_returns_consistent_flags",
       "int_order_line_returns_unique_grain",
+      "return_lag_curve_share_valid",
       "return_rates_daily_not_null_keys",
       "return_rates_daily_rates_in_range",
       "return_rates_daily_reasons_sum_to_returns",

@@ -76,6 +76,7 @@ describe("returnscope metrics", () => {
       "exchange-rate",
       "pre-shipment-refund-rate",
       "after-sales-applied",
+      "forecast-return-rate",
     ]);
   });
 
@@ -165,7 +166,7 @@ describe("returnscope metrics", () => {
       '--from must be a date YYYY-MM-DD: "2026-11-31"',
     );
     expect((await run([])).error).toBe(
-      "name a metric (or use --list); valid: unit-return-rate, order-return-rate, return-refund-rate, shipped-refund-only-rate, exchange-rate, pre-shipment-refund-rate, after-sales-applied",
+      "name a metric (or use --list); valid: unit-return-rate, order-return-rate, return-refund-rate, shipped-refund-only-rate, exchange-rate, pre-shipment-refund-rate, after-sales-applied, forecast-return-rate",
     );
     expect((await run(["unit-return-rate", "--format", "xml"])).error).toContain(
       "Allowed choices are table, csv, json",

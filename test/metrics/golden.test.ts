@@ -21,6 +21,8 @@ describe("golden metric tables", () => {
     "intermediate.int_order_line_returns",
     "marts.return_rates_daily",
     "marts.after_sales_applied_daily",
+    "marts.return_lag_curve",
+    "marts.cohort_maturity",
   ]) {
     it(table, async () => {
       const rows = await warehouse.all(`select * from ${table} order by all`);

@@ -308,7 +308,7 @@ describe("query errors", () => {
 
   it("name what was wrong and list the valid values", async () => {
     expect(await error({metric: "unit-return"})).toBe(
-      'PipelineError: unknown metric "unit-return"; valid: unit-return-rate, order-return-rate, return-refund-rate, shipped-refund-only-rate, exchange-rate, pre-shipment-refund-rate, after-sales-applied',
+      'PipelineError: unknown metric "unit-return"; valid: unit-return-rate, order-return-rate, return-refund-rate, shipped-refund-only-rate, exchange-rate, pre-shipment-refund-rate, after-sales-applied, forecast-return-rate',
     );
     expect(await error({metric: "unit-return-rate", by: ["colour"]})).toBe(
       'PipelineError: unknown dimension "colour"; valid: week, month, shop, reason_group, reason, product, sku, size, color, category, province, city, channel, influencer, format, app, traffic_type',

@@ -106,7 +106,8 @@ export function buildMetricQuery(query: MetricQuery): BuiltQuery {
   const select = (columns: typeof dimensionColumns) =>
     columns.map((c) => `${c.sql(mart.dateColumn)} as ${c.id}`);
   const {numerator, denominator} = metric;
-  const sum = (column: string) => `coalesce(sum(${column}), 0)::bigint as ${column}`;
+  const sum = (column: string) =>
+    `coalesce(sum(${column}), 0)::${metric.fractional && column === metric.numerator ? "double" : "bigint"} as ${column}`;
 
   const ctes = [
     `filtered as (\n    select * from ${mart.table}${where.length ? `\n    where ${where.join("\n        and ")}` : ""}\n)`,

@@ -7,8 +7,16 @@ import {readModel, type Warehouse} from "../warehouse.js";
 /** The models in the order they must run (each reads only core and the ones before it). */
 export const MART_MODELS: readonly string[] = [
   "intermediate/int_order_line_returns.sql",
+  "marts/return_lag_curve.sql",
+  "marts/cohort_maturity.sql",
   "marts/return_rates_daily.sql",
   "marts/after_sales_applied_daily.sql",
+  "intermediate/int_size_keywords.sql",
+  "marts/sku_weekly.sql",
+  "marts/sku_reasons.sql",
+  "marts/problem_skus.sql",
+  "marts/size_fit.sql",
+  "marts/product_size_verdicts.sql",
 ];
 
 /** Builds the tables inside the caller's transaction (for callers that already hold one). */

@@ -10,7 +10,7 @@ export interface Bilingual {
   en: string;
 }
 
-export type MartName = "return_rates_daily" | "after_sales_applied_daily";
+export type MartName = "return_rates_daily" | "after_sales_applied_daily" | "cohort_maturity";
 
 export interface MartSpec {
   /** Qualified table name. */
@@ -30,6 +30,11 @@ export const MARTS: Record<MartName, MartSpec> = {
     table: "marts.after_sales_applied_daily",
     dateColumn: "applied_date",
     dateBasis: {zh: "售后申请日期", en: "after-sale application date"},
+  },
+  cohort_maturity: {
+    table: "marts.cohort_maturity",
+    dateColumn: "cohort_date",
+    dateBasis: {zh: "支付日期（订单批次）", en: "payment date (order cohort)"},
   },
 };
 
@@ -211,6 +216,8 @@ export interface MetricSpec {
    * denominator of a slice is the whole group's (the same rows without the reason dimensions).
    */
   reasonSlicesNumerator?: boolean;
+  /** The numerator is an estimate with a fractional part (summed as double, not bigint). */
+  fractional?: boolean;
 }
 
 const EFFECTIVE_EN =
@@ -309,6 +316,20 @@ export const METRICS: readonly MetricSpec[] = [
     mart: "after_sales_applied_daily",
     numerator: "after_sale_count",
     dimensions: withReasons(["type", "status"]),
+  },
+  {
+    name: "forecast-return-rate",
+    kind: "rate",
+    label: {zh: "预测件数退货率", en: "Forecast unit return rate"},
+    description: {
+      zh: "预计最终退货件数 ÷ 已发货件数；未成熟批次按滞后曲线预测（Bornhuetter–Ferguson），扣除预计会关闭的处理中售后；按支付日期分批次。",
+      en: "Expected final returned units ÷ shipped units: immature cohorts forecast from the lag curve (Bornhuetter–Ferguson), net of open returns expected to close; by payment date.",
+    },
+    mart: "cohort_maturity",
+    numerator: "forecast_returned_units",
+    denominator: "shipped_units",
+    dimensions: ["week", "month", "shop", "category"],
+    fractional: true,
   },
 ];
 
