@@ -1,6 +1,15 @@
 import {readFile} from "node:fs/promises";
 import {resolve} from "node:path";
 import {PipelineError} from "./errors.js";
+import {
+  DEFAULT_PLATFORM_CONFIG,
+  DEFAULT_RISK_CONFIG,
+  normalizePlatformConfig,
+  normalizeRiskConfig,
+  type PlatformConfig,
+  type RiskConfig,
+} from "./metrics/assumptions.js";
+import {DEFAULT_COST_CONFIG, normalizeCostConfig, type CostConfig} from "./metrics/costConfig.js";
 import {REASON_GROUPS, type ReasonGroup, type ReasonRule} from "./normalize/index.js";
 
 /** What Returnscope runs with, after defaults, the config file, environment and flags. */
@@ -16,6 +25,12 @@ export interface Config {
   skuSizePattern: RegExp;
   /** Merchant additions to the reason table, checked before the built-in rules. */
   reasonRules: ReasonRule[];
+  /** Cost and loss assumptions (per-parcel freight, unsellable rates, handling): docs/metrics.md. */
+  costs: CostConfig;
+  /** Platform score bands and stand-ins (签收 estimate, quality reason groups). */
+  platform: PlatformConfig;
+  /** Thresholds of the risk signals. */
+  risk: RiskConfig;
 }
 
 export const DEFAULT_CONFIG_FILE = "returnscope.config.json";
@@ -29,6 +44,9 @@ export function defaultConfig(): Config {
     shops: {},
     skuSizePattern: /[-_ ](?<size>[^-_ ]+)$/,
     reasonRules: [],
+    costs: DEFAULT_COST_CONFIG,
+    platform: DEFAULT_PLATFORM_CONFIG,
+    risk: DEFAULT_RISK_CONFIG,
   };
 }
 
@@ -104,6 +122,9 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
       return {text: t, group: group as ReasonGroup};
     });
   }
+  if (input.costs !== undefined) config.costs = normalizeCostConfig(input.costs, source);
+  if (input.platform !== undefined) config.platform = normalizePlatformConfig(input.platform, source);
+  if (input.risk !== undefined) config.risk = normalizeRiskConfig(input.risk, source);
   return config;
 }
 

@@ -15,6 +15,7 @@ import {
 } from "./normalize/status.js";
 import {TABLE, createTableSql, rawTableColumns, stagingTableColumns} from "./ingest/sql.js";
 import {FILE_KINDS, type FileKind} from "./ingest/columns.js";
+import {assumptionsFingerprint} from "./metrics/assumptions.js";
 import {buildMarts, martsExist} from "./metrics/refresh.js";
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
@@ -291,23 +292,25 @@ export async function ensureFresh(warehouse: Warehouse, config: Config): Promise
   await ensureTables(warehouse);
   const rebuilt = (await warehouse.setting("core_config")) !== fingerprint(config);
   if (rebuilt) await rebuildCore(warehouse, config);
-  await ensureMartsFresh(warehouse);
+  await ensureMartsFresh(warehouse, config);
   return rebuilt;
 }
 
 /**
  * The marts are functions of core; they are rebuilt whenever core has changed since they were built
- * (a file loaded, or core rebuilt for a new config), so no reader ever sees figures that ignore
+ * (a file loaded, core rebuilt for a new config, other cost/platform/risk assumptions), so no
+ * reader ever sees figures that ignore
  * loaded data. Ingest calls this once after its files; readers call it through ensureFresh.
  */
-export async function ensureMartsFresh(warehouse: Warehouse): Promise<boolean> {
+export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
+  const assumptions = {costs: config.costs, platform: config.platform, risk: config.risk};
   const loaded = await warehouse.one(
     "select coalesce(max(file_id), 0) as id from meta.ingest_log where status = 'loaded'",
   );
-  const token = `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}`;
+  const token = `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}|${assumptionsFingerprint(assumptions)}`;
   if ((await warehouse.setting("marts_token")) === token && (await martsExist(warehouse))) return false;
   await warehouse.transaction(async () => {
-    await buildMarts(warehouse);
+    await buildMarts(warehouse, assumptions);
     await warehouse.setSetting("marts_token", token);
   });
   return true;

@@ -289,7 +289,10 @@ from read_csv(${quotedString(source.csvPath)}, columns = {${columns.join(", ")}}
 
 /** The latest event a file shows: our stand-in for when it was exported (see core models). */
 async function fileAsOf(warehouse: Warehouse, kind: FileKind, fileId: number): Promise<string | null> {
-  const timestamps = COLUMNS[kind].filter((spec) => spec.type === "timestamp" && spec.name !== "deadline_at");
+  // Deadlines and promised ship times lie in the future: they are not events.
+  const timestamps = COLUMNS[kind].filter(
+    (spec) => spec.type === "timestamp" && spec.name !== "deadline_at" && spec.name !== "promised_ship_at",
+  );
   if (timestamps.length === 0) return null;
   const row = await warehouse.one(
     `select greatest(${timestamps.map((s) => `max(${quotedIdentifier(s.name)})`).join(", ")})::varchar as as_of

@@ -3,6 +3,7 @@
  * rebuild after every core refresh keeps them from ever being stale.
  */
 import {readModel, type Warehouse} from "../warehouse.js";
+import {DEFAULT_ASSUMPTIONS, writeCostAssumptions, type Assumptions} from "./assumptions.js";
 
 /** The models in the order they must run (each reads only core and the ones before it). */
 export const MART_MODELS: readonly string[] = [
@@ -17,17 +18,35 @@ export const MART_MODELS: readonly string[] = [
   "marts/problem_skus.sql",
   "marts/size_fit.sql",
   "marts/product_size_verdicts.sql",
+  "marts/return_costs.sql",
+  "marts/after_sale_backlog.sql",
+  "marts/after_sale_times_weekly.sql",
+  "marts/platform_score_daily.sql",
+  "marts/risk_buyers.sql",
+  "marts/risk_shared_tracking.sql",
+  "marts/risk_late_applications.sql",
+  "marts/appeal_candidates.sql",
 ];
 
-/** Builds the tables inside the caller's transaction (for callers that already hold one). */
-export async function buildMarts(warehouse: Warehouse): Promise<void> {
+/**
+ * Builds the tables inside the caller's transaction (for callers that already hold one), with the
+ * cost, platform and risk assumptions in force written first (marts.cost_assumptions).
+ */
+export async function buildMarts(
+  warehouse: Warehouse,
+  assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+): Promise<void> {
   await warehouse.run("create schema if not exists intermediate; create schema if not exists marts;");
+  await writeCostAssumptions(warehouse, assumptions.costs, assumptions);
   for (const model of MART_MODELS) await warehouse.run(await readModel(model));
 }
 
 /** Rebuilds every intermediate and mart table in one transaction: all of them change, or none. */
-export async function refreshMarts(warehouse: Warehouse): Promise<void> {
-  await warehouse.transaction(() => buildMarts(warehouse));
+export async function refreshMarts(
+  warehouse: Warehouse,
+  assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+): Promise<void> {
+  await warehouse.transaction(() => buildMarts(warehouse, assumptions));
 }
 
 /** Whether the marts have been built in this warehouse at all. */
