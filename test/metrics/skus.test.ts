@@ -1,6 +1,6 @@
 /**
  * Problem SKUs and sizes: marts.problem_skus, sku_reasons, sku_weekly, size_fit and
- * product_size_verdicts (definitions: docs/metrics-skus.md).
+ * product_size_verdicts (definitions: docs/metrics.md §8).
  *
  * First on a hand-made fixture, built below as a list of 子订单 and written as the platform's
  * exports. Every expected value is recomputed here in plain TypeScript from that list (no SQL), and

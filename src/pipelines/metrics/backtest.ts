@@ -3,7 +3,7 @@
  * rebuild the curve and the forecast from what was known at each cut with the very same models,
  * and compare each cohort that was immature then and is mature now with the rate it actually
  * reached. Nothing in the caller's warehouse changes: every build happens in an attached in-memory
- * database. Method and measured results: docs/metrics-maturity.md.
+ * database. Method and measured results: docs/metrics.md §7.
  *
  * Known at a cut D (the whole Beijing day D included): 子订单 paid (or, lacking a payment time,
  * submitted) by D, shipped if 发货时间 is by D (a shipped 子订单 without 发货时间 counts as shipped);

@@ -2,7 +2,7 @@
  * Settings of the lag curve, maturity and forecast (marts/return_lag_curve.sql,
  * marts/cohort_maturity.sql). The SQL reads them from meta.settings and falls back to the same
  * defaults as MATURITY_DEFAULTS when a key is absent (a test keeps the two in step); this module
- * validates typed options and writes them there. Method: docs/metrics-maturity.md.
+ * validates typed options and writes them there. Method: docs/metrics.md §7.
  */
 import {PipelineError} from "../errors.js";
 import type {Warehouse} from "../warehouse.js";

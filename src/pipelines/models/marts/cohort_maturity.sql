@@ -1,6 +1,6 @@
 -- Maturity and forecast of each order cohort: how complete its returns are by the lag curve
 -- (marts.return_lag_curve), whether it is mature, and the unit return rate it is expected to end
--- at, with a 95% interval. Method and backtest: docs/metrics-maturity.md.
+-- at, with a 95% interval. Method and backtest: docs/metrics.md §7.
 -- Grain: one row per (shop_id, category, cohort_date) with shipped 子订单; a NULL category (no SKU
 -- master) is a group of its own. returned_units and observed_rate are unit-return-rate's, so far.
 --

@@ -1,6 +1,6 @@
 -- Problem SKUs: each SKU's unit return rate, shrunk toward its product's rate by empirical Bayes
 -- (beta-binomial), with a 90% posterior interval, the returned units in excess of its baseline and
--- the refunds they cost, ranked within the shop. Definitions and the why: docs/metrics-skus.md.
+-- the refunds they cost, ranked within the shop. Definitions and the why: docs/metrics.md §8.
 -- Grain: one row per (shop_id, sku_code) with shipped units. Over all loaded cohorts; the same
 -- 子订单 as the unit return rate (shipped, with a cohort date), and only those with a 商家编码.
 --

@@ -1,5 +1,5 @@
 -- Whether a product runs small (偏小) or large (偏大), from what its size returns say, with the
--- size pattern beside it. Definitions: docs/metrics-skus.md; per-size facts: marts.size_fit.
+-- size pattern beside it. Definitions: docs/metrics.md §8; per-size facts: marts.size_fit.
 -- Grain: one row per (shop_id, product_id).
 --
 -- verdict:

@@ -1,6 +1,6 @@
 -- The lag curve of returns: the share of a cohort's eventual returned units that have been applied
 -- for by day k after payment, per shop and category, per shop, and over all shops. Maturity and the
--- forecast of recent cohorts (marts.cohort_maturity) read it. Method: docs/metrics-maturity.md.
+-- forecast of recent cohorts (marts.cohort_maturity) read it. Method: docs/metrics.md §7.
 -- Grain: one row per (shop_id, category, lag_day), lag_day 0 … horizon_days. shop_id '全部' is the
 -- curve over all shops and category '全部' the curve over all categories of a shop; a NULL category
 -- (no SKU master) is a group of its own.

@@ -1,6 +1,6 @@
 -- How each size of a product returns: its unit return rate against the product's other sizes (with
 -- a two-proportion z-test), its size returns (尺码), and whether their texts say 偏小 or 偏大.
--- Definitions: docs/metrics-skus.md; keywords: intermediate.int_size_keywords.
+-- Definitions: docs/metrics.md §8; keywords: intermediate.int_size_keywords.
 -- Grain: one row per (shop_id, product_id, size); an unknown size (NULL) is a row of its own but is
 -- neither tested nor part of any size's "other sizes". Shipped 子订单 with a cohort date and a 商品ID.
 --

@@ -1,5 +1,5 @@
 -- Why each SKU comes back: its returned units by the reason of the attributed (earliest effective)
--- after-sale, with counts, shares and ranks. Definitions: docs/metrics-skus.md.
+-- after-sale, with counts, shares and ranks. Definitions: docs/metrics.md §8.
 -- Grain: one row per (shop_id, sku_code, reason_group, reason) that occurred; reason is the
 -- normalized reason text (未知 when missing), as in marts.return_rates_daily.
 -- Same 子订单 as marts.problem_skus: shipped, with a 商家编码 and a cohort date. The returned units

@@ -1,5 +1,5 @@
 -- Each SKU's unit return rate by order week, and whether a week's returns spiked against the four
--- weeks before it. Definitions: docs/metrics-skus.md.
+-- weeks before it. Definitions: docs/metrics.md §8.
 -- Grain: one row per (shop_id, sku_code, week) in which the SKU shipped units; week is the ISO week
 -- of the cohort date (支付完成时间, Beijing), e.g. 2026-W45, starting on week_start (a Monday).
 -- 子订单 without 商家编码 or without a cohort date are left out.
