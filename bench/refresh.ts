@@ -24,6 +24,19 @@ interface Measurement {
   extra?: Record<string, unknown>;
 }
 
+interface ErrorSummary {
+  cohorts: number;
+  meanAbsoluteError: number;
+  meanError: number;
+  coverage: number;
+}
+
+interface BacktestSummary {
+  asOf: string;
+  cuts: string[];
+  levels: Record<string, {overall: {forecast: ErrorSummary; observed: ErrorSummary}}>;
+}
+
 function argument(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -125,8 +138,17 @@ async function main(): Promise<void> {
   } else {
     console.log("  (the 90 s / 6 GB targets are set for 10M lines: run with --orders 10000000)");
   }
-  if (incremental.extra?.backtest)
-    console.log("\nForecast backtest\n" + JSON.stringify(incremental.extra.backtest, null, 2));
+  const backtest = incremental.extra?.backtest as BacktestSummary | undefined;
+  if (backtest) {
+    console.log(`\nForecast backtest (as of ${backtest.asOf}, ${backtest.cuts.length} cuts; rate points)`);
+    console.log("  level                cohorts  mean abs error   bias  coverage  no-forecast error");
+    for (const [level, {overall}] of Object.entries(backtest.levels)) {
+      const f = overall.forecast;
+      console.log(
+        `  ${level.padEnd(20)} ${String(f.cohorts).padStart(7)}  ${f.meanAbsoluteError.toFixed(2).padStart(14)}  ${f.meanError.toFixed(2).padStart(5)}  ${(f.coverage * 100).toFixed(0).padStart(7)}%  ${overall.observed.meanAbsoluteError.toFixed(2).padStart(17)}`,
+      );
+    }
+  }
   await rm(work, {recursive: true, force: true});
 }
 
