@@ -39,7 +39,13 @@ export class Warehouse {
     // No TimeZone setting: it needs the icu extension, which this build autoloads from the network.
     // A ceiling on DuckDB's own memory (it spills to disk beyond it), so that large loads stay
     // within what a merchant's laptop or a small server has; RETURNSCOPE_MEMORY_LIMIT overrides it.
-    const settings: Record<string, string> = {memory_limit: process.env.RETURNSCOPE_MEMORY_LIMIT ?? "1GB"};
+    const settings: Record<string, string> = {
+      memory_limit: process.env.RETURNSCOPE_MEMORY_LIMIT ?? "1GB",
+      // DuckDB checkpoints (rewrites the database file) whenever the WAL passes 16 MB, which made
+      // every file's commit cost a checkpoint of the whole warehouse. The WAL is just as durable;
+      // ingest checkpoints once at the end of a run instead (and DuckDB does on close).
+      checkpoint_threshold: "4GB",
+    };
     if (readOnly) settings.access_mode = "READ_ONLY";
     if (options.threads) settings.threads = String(options.threads);
     let instance: DuckDBInstance;

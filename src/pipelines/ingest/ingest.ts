@@ -63,7 +63,10 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
     if (result.status === "failed") logger.error(`${result.path}: ${result.message}`);
   }
   const summary = summarize(results);
-  if (summary.loaded > 0) await ensureMartsFresh(warehouse, config);
+  if (summary.loaded > 0) {
+    await ensureMartsFresh(warehouse, config);
+    await warehouse.run("checkpoint");
+  }
   return summary;
 }
 
