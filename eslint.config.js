@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  {ignores: ["node_modules/", "dist/", "src/.observablehq/", "data/", "bench/out/"]},
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "src/.observablehq/",
+      "data/",
+      "bench/out/",
+      // A build in progress (or interrupted) next to dist/: see src/pipelines/site/build.ts.
+      ".dist.partial-*/",
+      ".dist.previous-*/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,11 +1,26 @@
-// Observable Framework configuration for the Returnscope dashboard (pages arrive with the dashboard
-// issue). Built offline: no CDN, no Google Fonts — see ../shared/framework-offline.md.
+// Observable Framework configuration for the Returnscope dashboard. Built offline: no CDN, no
+// Google Fonts — see ../shared/framework-offline.md. `returnscope build` sets the output folder and
+// the warehouse the data loaders read (RETURNSCOPE_SITE_OUTPUT, RETURNSCOPE_WAREHOUSE).
 export default {
   title: "退货透视 Returnscope",
   root: "src",
-  // The default stylesheet links Google Fonts, which these machines cannot reach.
+  output: process.env.RETURNSCOPE_SITE_OUTPUT || "dist",
+  pages: [
+    {name: "总览 Overview", path: "/"},
+    {name: "商品与SKU Products", path: "/pages/products"},
+    {name: "口径 Definitions", path: "/pages/definitions"},
+  ],
+  // The default stylesheet links Google Fonts, which these machines cannot reach; ours imports
+  // Framework's own CSS and themes (light and dark) and sets a font stack that covers Chinese.
   globalStylesheets: [],
-  head: '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  style: "components/style.css",
+  // Links end in .html so that dist/ works on any static host, at any sub-path.
+  preserveExtension: true,
+  // TypeScript loaders run with the tsx of node_modules, not one on the PATH.
+  interpreters: {".ts": [process.execPath, "--import", "tsx"]},
+  // No favicon request (the site has none; a 404 would be noise in the browser console).
+  head: '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
   search: false,
-  footer: "",
+  pager: false,
+  footer: "退货透视 Returnscope · 数据来自抖店导出，口径见“口径”页",
 };

@@ -1,4 +1,4 @@
-import {Command, CommanderError, InvalidArgumentError} from "commander";
+import {Command, CommanderError, InvalidArgumentError, Option} from "commander";
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {loadConfig, shopId, type Config, type ConfigOverrides} from "./config.js";
@@ -9,6 +9,8 @@ import {discoverPaths} from "./ingest/discover.js";
 import {ingest, type IngestSummary} from "./ingest/ingest.js";
 import {terminalProgress} from "./progress.js";
 import {ensureFresh} from "./refresh.js";
+import {buildSite, type BuildResult} from "./site/build.js";
+import {serveStatic} from "./site/serve.js";
 import {registerMetricsCommand} from "./metrics/command.js";
 import {generateSample} from "./sample/generate.js";
 import {statusReport, type StatusReport} from "./status.js";
@@ -126,6 +128,53 @@ export function printStatus(report: StatusReport, io: Io): void {
     );
 }
 
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`expected a port number (0-65535), got ${value}`);
+  return n;
+}
+
+/** Marts up to date (the only writer, closed again before the read-only loaders run), then the site. */
+async function buildDashboard(
+  config: Config,
+  options: {out: string; verbose?: boolean},
+  io: Io,
+): Promise<BuildResult> {
+  (await openFresh(config)).close();
+  io.out(`building the dashboard from ${config.warehouse} …`);
+  const result = await buildSite({
+    warehouse: config.warehouse,
+    out: resolve(io.cwd, options.out),
+    verbose: Boolean(options.verbose),
+    env: {...process.env, ...io.env},
+    logger: {info: io.out, warn: io.err, error: io.err},
+  });
+  const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString("en-US")} KB`;
+  io.out(
+    `built ${result.pages.length} pages into ${result.out} in ${result.seconds.toFixed(1)} s ` +
+      `(${result.files} files, ${kb(result.bytes)}; data ${kb(result.dataBytes)})`,
+  );
+  return result;
+}
+
+/** Serves the site until the process is told to stop (SIGINT, SIGTERM). */
+async function serveUntilStopped(dir: string, portNumber: number, io: Io): Promise<void> {
+  const site = await serveStatic({dir, port: portNumber});
+  io.out(`serving ${dir} at ${site.url}  (Ctrl+C to stop)`);
+  await new Promise<void>((resolvePromise) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolvePromise();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await site.close();
+  io.out("stopped");
+}
+
 async function openFresh(config: Config): Promise<Warehouse> {
   const warehouse = await Warehouse.open(config.warehouse);
   try {
@@ -228,10 +277,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command("demo")
       .description(
-        "run the whole job on built-in sample data: generate it (when absent), ingest it, print the summary",
+        "run the whole job on built-in sample data: generate it (when absent), ingest it, print the summary, build the dashboard and serve it on localhost",
       )
-      .option("--sample <dir>", "where the sample data lives", "./data/sample"),
-  ).action(async (options: GlobalOptions & {sample: string}) => {
+      .option("--sample <dir>", "where the sample data lives", "./data/sample")
+      .option("--out <dir>", "where the dashboard is built", "dist")
+      .addOption(
+        new Option("--port <n>", "port of the local web server (0: any free port)")
+          .env("RETURNSCOPE_PORT")
+          .argParser(port)
+          .default(3000),
+      )
+      .option("--no-serve", "build the dashboard but do not serve it"),
+  ).action(async (options: GlobalOptions & {sample: string; out: string; port: number; serve: boolean}) => {
     const sampleDir = resolve(io.cwd, options.sample);
     const inbox = join(sampleDir, "inbox");
     if (!existsSync(inbox)) {
@@ -252,7 +309,37 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       warehouse.close();
     }
     if (summary.failed > 0) setExit(1);
+    io.out("");
+    const site = await buildDashboard(config, {out: options.out}, io);
+    if (options.serve) await serveUntilStopped(site.out, options.port, io);
   });
+
+  withGlobals(
+    program
+      .command("build")
+      .description(
+        "build the static dashboard (Observable Framework) from the warehouse: a self-contained folder for any static host",
+      )
+      .option("--out <dir>", "output folder (replaced as a whole when the build succeeds)", "dist")
+      .option("--verbose", "print Observable Framework's own output"),
+  ).action(async (options: GlobalOptions & {out: string; verbose?: boolean}) => {
+    const config = await loadConfig(options, io.env);
+    await buildDashboard(config, options, io);
+  });
+
+  program
+    .command("serve")
+    .description("serve the built dashboard on 127.0.0.1")
+    .option("--dir <dir>", "the built site", "dist")
+    .addOption(
+      new Option("--port <n>", "port (0: any free port)")
+        .env("RETURNSCOPE_PORT")
+        .argParser(port)
+        .default(3000),
+    )
+    .action(async (options: {dir: string; port: number}) => {
+      await serveUntilStopped(resolve(io.cwd, options.dir), options.port, io);
+    });
 
   registerMetricsCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env), openFresh});
 

@@ -1,0 +1,86 @@
+/**
+ * The one helper behind every data loader in src/data: open the warehouse read-only, run the
+ * loader's query (src/pipelines/site/queries/<name>.sql) and write the rows to stdout as JSON.
+ * Loaders run inside `observable build`, after the pipeline has closed its writer.
+ */
+import {existsSync} from "node:fs";
+import {readFile} from "node:fs/promises";
+import {resolve} from "node:path";
+import {fileURLToPath} from "node:url";
+import {PipelineError, errorMessage} from "../errors.js";
+import {Warehouse, type Json} from "../warehouse.js";
+
+export const DEFAULT_WAREHOUSE = "./data/warehouse.duckdb";
+
+const queriesDir = fileURLToPath(new URL("./queries/", import.meta.url));
+
+export function warehousePath(env: Record<string, string | undefined>, cwd = process.cwd()): string {
+  return resolve(cwd, env.RETURNSCOPE_WAREHOUSE || DEFAULT_WAREHOUSE);
+}
+
+export async function readQuery(name: string): Promise<string> {
+  if (!/^[a-z_]+$/.test(name)) throw new PipelineError(`loader query names are lowercase words: ${name}`);
+  return readFile(`${queriesDir}${name}.sql`, "utf8");
+}
+
+export async function tableExists(warehouse: Warehouse, qualified: string): Promise<boolean> {
+  const [schema, table] = qualified.split(".");
+  const row = await warehouse.one(
+    "select count(*)::integer as n from information_schema.tables where table_schema = $schema and table_name = $table",
+    {schema: schema ?? "", table: table ?? ""},
+  );
+  return Number(row?.n ?? 0) > 0;
+}
+
+export interface LoaderOptions {
+  /** A table the query needs; when the warehouse has no such table the loader writes `null`. */
+  optionalTable?: string;
+}
+
+/** Runs the named query against an open warehouse: the rows, or null when an optional table is missing. */
+export async function loadRows(
+  warehouse: Warehouse,
+  name: string,
+  options: LoaderOptions = {},
+): Promise<Json[] | null> {
+  if (options.optionalTable && !(await tableExists(warehouse, options.optionalTable))) return null;
+  return warehouse.all(await readQuery(name));
+}
+
+export interface LoaderIo {
+  env: Record<string, string | undefined>;
+  write: (text: string) => void;
+  /** Where a failure is reported (one line, no stack trace) before the loader exits non-zero. */
+  fail: (message: string) => void;
+}
+
+const processIo: LoaderIo = {
+  env: process.env,
+  write: (text) => void process.stdout.write(text),
+  fail: (message) => {
+    process.stderr.write(`error: ${message}\n`);
+    process.exitCode = 1;
+  },
+};
+
+/**
+ * The whole body of a data loader: `await emitQuery("problem_skus")`. A failure is reported on
+ * stderr and the process exits non-zero, which fails `observable build`.
+ */
+export async function emitQuery(name: string, options: LoaderOptions = {}, io = processIo): Promise<void> {
+  try {
+    const path = warehousePath(io.env);
+    if (!existsSync(path))
+      throw new PipelineError(
+        `no warehouse at ${path}: run \`returnscope demo\` or \`returnscope ingest\` first`,
+      );
+    const warehouse = await Warehouse.open(path, {readOnly: true});
+    try {
+      io.write(JSON.stringify(await loadRows(warehouse, name, options)));
+    } finally {
+      warehouse.close();
+    }
+  } catch (error) {
+    io.fail(`data loader ${name}: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,489 @@
+/**
+ * The built dashboard in a real browser: Debian's Chromium driven by playwright-core. A warehouse
+ * is loaded from a small demo sample (two shops, 120 days: weekly KPIs with something to compare)
+ * plus the hand-made fixtures as a third shop (masked buyer names and phone numbers, a phone number
+ * in a buyer comment, and a product name that is both a spreadsheet formula and HTML). The site is
+ * built from it with `buildSite`, served by our own server on 127.0.0.1, and every page is opened.
+ * Screenshots go to test/output/screenshots/ (not committed) for people to look at.
+ *
+ * Skipped, with a message, only where /usr/bin/chromium is missing and CI is not set; in CI a
+ * missing browser fails the test.
+ */
+import {cp, mkdir, readFile, readdir, writeFile} from "node:fs/promises";
+import {existsSync} from "node:fs";
+import {join, relative} from "node:path";
+import {fileURLToPath} from "node:url";
+import {chromium, type Browser, type BrowserContextOptions, type Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {ALL} from "../../src/components/controls.js";
+import {
+  formatDelta,
+  formatNumber,
+  formatPercent,
+  formatYuan,
+  formatWeek,
+} from "../../src/components/format.js";
+import {rankProblemSkus, type ProblemSku} from "../../src/components/overview.js";
+import {memoryLogger} from "../../src/pipelines/logger.js";
+import {ensureFresh} from "../../src/pipelines/refresh.js";
+import {generateSample} from "../../src/pipelines/sample/generate.js";
+import {buildSite, type BuildResult} from "../../src/pipelines/site/build.js";
+import {CDN_HOSTS, scanSite} from "../../src/pipelines/site/scan.js";
+import {serveStatic, type StaticServer} from "../../src/pipelines/site/serve.js";
+import {Warehouse, type Params} from "../../src/pipelines/warehouse.js";
+import {fixture, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+/** Flags that work on these machines (framework-offline.md); Playwright adds --headless and a fresh profile. */
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const screenshots = fileURLToPath(new URL("../output/screenshots/", import.meta.url));
+const runs = existsSync(CHROMIUM) || Boolean(process.env.CI);
+if (!runs)
+  console.warn(
+    `test/browser/site.test.ts skipped: ${CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk). In CI it runs.`,
+  );
+
+const FORMULA_NAME = "=SUM(A1:A9)修身连衣裙 <img src=x onerror=alert(1)>";
+const FIXTURE_SHOP = "fixture-shop";
+const PAGES = ["index.html", "pages/products.html", "pages/definitions.html"];
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let warehousePath: string;
+let build: BuildResult;
+let site: StaticServer;
+let hosting: StaticServer;
+let browser: Browser;
+let buyerSecrets: string[];
+
+/** Everything the sample and the fixtures know about buyers: masked names, phone numbers, addresses. */
+function collectBuyerFields(value: unknown, found: Set<string>): void {
+  if (Array.isArray(value)) for (const item of value) collectBuyerFields(item, found);
+  else if (value && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) {
+      if (["收件人", "收件人手机号", "详细地址"].includes(key) && typeof item === "string") found.add(item);
+      else collectBuyerFields(item, found);
+    }
+}
+
+async function query(sql: string, params?: Params): Promise<Record<string, unknown>[]> {
+  const warehouse = await Warehouse.open(warehousePath, {readOnly: true});
+  try {
+    return await warehouse.all(sql, params);
+  } finally {
+    warehouse.close();
+  }
+}
+
+beforeAll(async () => {
+  if (!runs) return;
+  ({dir, cleanup} = await tempDir());
+  const sample = await generateSample({outDir: join(dir, "sample"), orders: 4000});
+  const inbox = join(dir, "sample", "inbox");
+  const shopDir = join(inbox, FIXTURE_SHOP);
+  await mkdir(shopDir, {recursive: true});
+  const ordersA = await readFile(fixture("orders_a.csv"), "utf8");
+  expect(ordersA).toContain("修身连衣裙 <b>新款</b>");
+  await writeFile(join(shopDir, "orders_a.csv"), ordersA.replaceAll("修身连衣裙 <b>新款</b>", FORMULA_NAME));
+  for (const name of ["orders_a_later.csv", "after_sales_basics.csv", "sku_master.csv"])
+    await cp(fixture(name), join(shopDir, name));
+  await writeAfterSaleFixtures(shopDir);
+
+  const config = testConfig(dir, inbox);
+  const {warehouse, summary} = await runIngest(config);
+  try {
+    expect(summary.failed).toBe(0);
+    await ensureFresh(warehouse, config);
+  } finally {
+    warehouse.close();
+  }
+  warehousePath = config.warehouse;
+
+  const secrets = new Set(["张**", "138****0001", "139****0002", "137****0003", "13812345678"]);
+  collectBuyerFields(sample.truth, secrets);
+  const keys = await query("select distinct buyer_key from core.order_lines where buyer_key is not null");
+  buyerSecrets = [...secrets, ...keys.map((k) => String(k.buyer_key))];
+  expect(secrets.size).toBeGreaterThan(5);
+
+  build = await buildSite({warehouse: warehousePath, out: join(dir, "dist"), logger: memoryLogger()});
+  site = await serveStatic({dir: build.out, port: 0});
+  // The same site one folder down, as on a static host at a sub-path.
+  await cp(build.out, join(dir, "host", "returnscope"), {recursive: true});
+  await writeFile(join(dir, "host", "index.html"), "<p>another site</p>");
+  hosting = await serveStatic({dir: join(dir, "host"), port: 0});
+  browser = await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true});
+  await mkdir(screenshots, {recursive: true});
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await hosting?.close();
+  await cleanup?.();
+});
+
+interface Opened {
+  page: Page;
+  /** Console errors, page errors, failed requests, HTTP errors and requests to other hosts. */
+  problems: string[];
+}
+
+async function open(url: string, options: BrowserContextOptions = {}): Promise<Opened> {
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}, ...options});
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
+  );
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on("request", (request) => {
+    const target = new URL(request.url());
+    if (["data:", "blob:"].includes(target.protocol)) return;
+    if (target.hostname !== "127.0.0.1") problems.push(`request to another host: ${request.url()}`);
+  });
+  await page.goto(url, {waitUntil: "networkidle"});
+  // Framework shows <observablehq-loading> until a cell has its value.
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0);
+  return {page, problems};
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({path: join(screenshots, `${name}.png`), fullPage: true});
+}
+
+/** The Monday of the last complete cohort week, as the overview chooses it by default. */
+async function anchorWeek(): Promise<string> {
+  const [row] = await query(
+    "select strftime(max(cohort_date), '%Y-%m-%d') as last from marts.return_rates_daily",
+  );
+  const last = new Date(`${row!.last}T00:00:00Z`);
+  const monday = new Date(last.getTime() - ((last.getUTCDay() + 6) % 7) * 86_400_000);
+  const complete = last.getUTCDay() === 0;
+  return new Date(monday.getTime() - (complete ? 0 : 7 * 86_400_000)).toISOString().slice(0, 10);
+}
+
+const weekEnd = (monday: string) =>
+  new Date(new Date(`${monday}T00:00:00Z`).getTime() + 6 * 86_400_000).toISOString().slice(0, 10);
+const weekBefore = (monday: string) =>
+  new Date(new Date(`${monday}T00:00:00Z`).getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
+
+interface Selection {
+  shop?: string;
+  channel?: string;
+  category?: string;
+}
+
+/** Orders and the unit return rate of one week, straight from marts.return_rates_daily. */
+async function expectedRates(monday: string, selection: Selection = {}) {
+  const [row] = await query(
+    `select coalesce(sum(paid_orders), 0)::double as orders,
+            sum(returned_units)::double / nullif(sum(shipped_units), 0)::double as rate
+     from marts.return_rates_daily
+     where cohort_date between $from::date and $to::date
+       and ($shop = '' or shop_id = $shop) and ($channel = '' or traffic_source = $channel)
+       and ($category = '' or category = $category)`,
+    {
+      from: monday,
+      to: weekEnd(monday),
+      shop: selection.shop ?? "",
+      channel: selection.channel ?? "",
+      category: selection.category ?? "",
+    },
+  );
+  return {orders: Number(row!.orders), rate: row!.rate === null ? null : Number(row!.rate)};
+}
+
+async function expectedCosts(monday: string) {
+  const [row] = await query(
+    `select sum(refund_goods_amount)::double as refund, sum(logistics_cost_amount)::double as logistics,
+            sum(loss_amount)::double as loss, sum(total_cost_amount)::double / sum(gmv_amount)::double as share
+     from marts.return_costs where cohort_date between $from::date and $to::date`,
+    {from: monday, to: weekEnd(monday)},
+  );
+  return row as {refund: number; logistics: number; loss: number; share: number};
+}
+
+async function kpi(page: Page, key: string): Promise<{value: number; text: string; week: string}> {
+  const card = page.locator(`[data-kpi="${key}"]`);
+  return {
+    value: Number(await card.getAttribute("data-value")),
+    text: (await card.locator(".rs-kpi-value").textContent()) ?? "",
+    week: (await card.locator('[data-delta="week"] strong').textContent()) ?? "",
+  };
+}
+
+async function costsPublished(): Promise<boolean> {
+  const [row] = await query(
+    "select count(*)::integer as n from information_schema.tables where table_schema = 'marts' and table_name = 'return_costs'",
+  );
+  return Number(row!.n) === 1;
+}
+
+describe.skipIf(!runs)("the built site in Chromium", {timeout: 120_000}, () => {
+  it("builds a self-contained site", () => {
+    expect(build.pages).toEqual(PAGES.slice().sort());
+    expect(build.dataBytes).toBeGreaterThan(0);
+  });
+
+  it("opens every page with no console error, failed request or request to another host", async () => {
+    for (const path of PAGES) {
+      const {page, problems} = await open(site.url + path);
+      expect(await page.locator("main h1").first().textContent()).toBeTruthy();
+      await screenshot(page, path.replace(/\.html$/, "").replace("/", "_"));
+      expect(problems, path).toEqual([]);
+      await page.context().close();
+    }
+    // The overview on a phone, in the dark theme.
+    const {page, problems} = await open(site.url, {
+      viewport: {width: 390, height: 844},
+      colorScheme: "dark",
+      isMobile: true,
+    });
+    await page.locator('[data-kpi="orders"]').waitFor();
+    await screenshot(page, "index_phone_dark");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("shows the marts' KPI values for the last complete cohort week", async () => {
+    const {page, problems} = await open(site.url);
+    const monday = await anchorWeek();
+    const [week] = await query("select strftime($d::date, '%G-W%V') as week", {d: monday});
+    await expect
+      .poll(() => page.locator("h2.rs-section").textContent())
+      .toContain(formatWeek(monday, String(week!.week)));
+
+    const current = await expectedRates(monday);
+    const previous = await expectedRates(weekBefore(monday));
+    expect(current.orders).toBeGreaterThan(50);
+    const orders = await kpi(page, "orders");
+    expect(orders.value).toBe(current.orders);
+    expect(orders.text).toBe(formatNumber(current.orders));
+    expect(orders.week).toContain(formatDelta(current.orders, previous.orders, "relative").text);
+    const rate = await kpi(page, "unit_return_rate");
+    expect(rate.value).toBeCloseTo(current.rate!, 12);
+    expect(rate.text).toBe(formatPercent(current.rate));
+    expect(rate.week).toContain(formatDelta(current.rate, previous.rate, "points").text);
+
+    if (await costsPublished()) {
+      const costs = await expectedCosts(monday);
+      const refund = await kpi(page, "refund_amount");
+      expect(refund.value).toBeCloseTo(costs.refund, 6);
+      expect(refund.text).toBe(formatYuan(costs.refund));
+      expect((await kpi(page, "logistics_cost")).text).toBe(formatYuan(costs.logistics));
+      expect((await kpi(page, "loss")).text).toBe(formatYuan(costs.loss));
+      expect((await kpi(page, "cost_share_of_gmv")).text).toBe(formatPercent(costs.share, 2));
+    } else {
+      expect(await page.locator('[data-kpi="refund_amount"]').count()).toBe(0);
+      await expect.poll(() => page.locator("main").textContent()).toContain("marts.return_costs");
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("changes every figure on the overview when a filter changes", async () => {
+    const {page, problems} = await open(site.url);
+    const monday = await anchorWeek();
+    const chart = page.locator('[data-chart="cohort"]');
+    const pointsBefore = Number(await chart.getAttribute("data-points"));
+    expect(Number(await chart.getAttribute("data-forecast"))).toBeGreaterThan(0);
+
+    // Shop: KPIs, the chart and the problem-SKU table follow.
+    await page.selectOption('[data-filter="shop"] select', {label: "basics-store"});
+    const basics = await expectedRates(monday, {shop: "basics-store"});
+    await expect.poll(async () => (await kpi(page, "orders")).value).toBe(basics.orders);
+    expect((await kpi(page, "unit_return_rate")).value).toBeCloseTo(basics.rate!, 12);
+    const [first, last] = [await chart.getAttribute("data-first"), await chart.getAttribute("data-last")];
+    expect(last).toBe(monday);
+    const [shipped] = await query(
+      `select sum(shipped_units)::double as units from marts.return_rates_daily
+       where shop_id = 'basics-store' and cohort_date between $from::date and $to::date`,
+      {from: first!, to: weekEnd(last!)},
+    );
+    await expect.poll(() => chart.getAttribute("data-shipped")).toBe(String(shipped!.units));
+    const shops = page.locator('[data-table="problem-skus"] tbody tr td:first-child');
+    await expect.poll(async () => [...new Set(await shops.allTextContents())]).toEqual(["basics-store"]);
+
+    // Channel (流量来源): the KPIs follow; the forecast, which has no channel, is hidden.
+    await page.selectOption('[data-filter="shop"] select', {label: "全部"});
+    await page.selectOption('[data-filter="channel"] select', {label: "精选联盟"});
+    const affiliate = await expectedRates(monday, {channel: "精选联盟"});
+    await expect.poll(async () => (await kpi(page, "orders")).value).toBe(affiliate.orders);
+    await expect.poll(() => chart.getAttribute("data-forecast")).toBe("0");
+
+    // Category.
+    await page.selectOption('[data-filter="channel"] select', {label: "全部"});
+    await page.selectOption('[data-filter="category"] select', {label: "连衣裙"});
+    const dresses = await expectedRates(monday, {category: "连衣裙"});
+    await expect.poll(async () => (await kpi(page, "orders")).value).toBe(dresses.orders);
+    expect((await kpi(page, "unit_return_rate")).value).toBeCloseTo(dresses.rate!, 12);
+
+    // Cohort range: four weeks up to the anchor week.
+    const fromOptions = await page.locator('[data-filter="from"] option').allTextContents();
+    const [week] = await query("select strftime($d::date, '%G-W%V') as week", {d: monday});
+    const anchorIndex = fromOptions.findIndex((label) => label.startsWith(String(week!.week)));
+    expect(anchorIndex).toBeGreaterThan(3);
+    await page.selectOption('[data-filter="from"] select', {index: anchorIndex - 3});
+    await expect.poll(() => chart.getAttribute("data-points")).toBe("4");
+    expect(pointsBefore).toBeGreaterThan(4);
+    await screenshot(page, "index_filtered");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("downloads a table as CSV that Excel reads: BOM, header, the rows shown, formulas escaped", async () => {
+    const {page, problems} = await open(site.url);
+    await page.selectOption('[data-filter="shop"] select', {label: FIXTURE_SHOP});
+    const table = page.locator('[data-table="problem-skus"]');
+    await expect
+      .poll(() => table.locator("tbody tr td:first-child").first().textContent())
+      .toBe(FIXTURE_SHOP);
+    // The name is shown as text: no <img> was made of it.
+    await expect.poll(() => table.locator("tbody").textContent()).toContain(FORMULA_NAME);
+    expect(await page.locator("main img").count()).toBe(0);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      table.locator('[data-action="csv"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("问题SKU前五.csv");
+    const bytes = await readFile((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").split("\r\n");
+    expect(lines[0]).toBe(
+      "店铺,SKU（商家编码）,商品,发货件数,件数退货率,收缩后退货率,90%区间,超额退货件数,超额退款,主要原因",
+    );
+    const skus = (await query(
+      `select shop_id, sku_code, product_name, shipped_units::double as shipped_units, interval_low, shrunk_rate, category
+       from marts.problem_skus where shop_id = $shop`,
+      {shop: FIXTURE_SHOP},
+    )) as unknown as ProblemSku[];
+    const top = rankProblemSkus(skus, {shop: FIXTURE_SHOP, category: ALL}).slice(0, 5);
+    expect(lines.slice(1, -1)).toHaveLength(top.length);
+    expect(lines.at(-1)).toBe("");
+    const first = top[0]!;
+    const firstName = first.product_name === FORMULA_NAME ? `'${FORMULA_NAME}` : (first.product_name ?? "");
+    expect(
+      lines[1]!.startsWith(`${FIXTURE_SHOP},${first.sku_code},${firstName},${first.shipped_units},`),
+    ).toBe(true);
+    expect(lines.some((line) => line.includes(`,'${FORMULA_NAME},`))).toBe(true);
+    expect(lines.some((line) => line.includes(`,${FORMULA_NAME}`))).toBe(false);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("products page: search, sort and a SKU's sizes, reasons and weekly trend", async () => {
+    const {page, problems} = await open(site.url + "pages/products.html");
+    const table = page.locator('[data-table="skus"]');
+    const rows = table.locator("tbody tr");
+    const all = await rows.count();
+    expect(all).toBeGreaterThan(20);
+    await table.locator('input[type="search"]').fill("LS01");
+    await expect.poll(() => rows.count()).toBeLessThan(all);
+    for (const sku of await table.locator("tbody tr td:nth-child(2)").allTextContents())
+      expect(sku).toContain("LS01");
+    await table.locator('input[type="search"]').fill("");
+    await table.locator('[data-sort="return_rate"]').click();
+    const rates = (await table.locator("tbody tr td:nth-child(8)").allTextContents())
+      .filter((t) => t !== "—")
+      .map(parseFloat);
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
+    expect(await table.locator('[aria-sort="descending"]').count()).toBe(1);
+
+    const second = rows.nth(1);
+    const sku = await second.locator("td:nth-child(2)").textContent();
+    await second.click();
+    await expect.poll(() => page.locator('[data-detail="sku"]').textContent()).toContain(sku!);
+    await expect.poll(() => page.locator('[data-chart="sku-trend"]').count()).toBe(1);
+    expect(await page.locator('[data-chart="reasons"], [data-table="sku-reasons"]').count()).toBeGreaterThan(
+      0,
+    );
+    await screenshot(page, "pages_products_selected");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("definitions page: docs/metrics.md as text", async () => {
+    const {page, problems} = await open(site.url + "pages/definitions.html");
+    const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).toContain("指标口径 · Metric definitions");
+    expect(text).toContain("unit-return-rate");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("works from a sub-path of a static host", async () => {
+    for (const path of PAGES) {
+      const {page, problems} = await open(`${hosting.url}returnscope/${path}`);
+      if (path === "index.html") await page.locator('[data-kpi="orders"]').waitFor();
+      const links = await page
+        .locator("#observablehq-sidebar a")
+        .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const link of links) expect(link.startsWith(`${hosting.url}returnscope/`), link).toBe(true);
+      expect(problems, path).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it("a failed build leaves the previous site in place", async () => {
+    const out = join(dir, "previous-site");
+    await mkdir(out);
+    await writeFile(join(out, "index.html"), "<p>yesterday</p>");
+    const missing = join(dir, "missing.duckdb");
+    await expect(buildSite({warehouse: missing, out, logger: memoryLogger()})).rejects.toThrow(
+      /^data loader \w+: no warehouse at .*missing\.duckdb/,
+    );
+    expect(await readFile(join(out, "index.html"), "utf8")).toBe("<p>yesterday</p>");
+    expect((await readdir(dir)).filter((name) => name.includes(".partial-"))).toEqual([]);
+  });
+
+  it("dist has no external URL and no buyer data", async () => {
+    const scan = await scanSite(build.out);
+    expect(scan.findings).toEqual([]);
+    const ids = new Set(
+      (
+        await query(
+          `select order_id as id from core.order_lines union select order_item_id from core.order_lines
+           union select after_sale_id from core.after_sales`,
+        )
+      ).map((r) => String(r.id)),
+    );
+    expect(ids.size).toBeGreaterThan(1000);
+    const files: string[] = [];
+    const walk = async (folder: string): Promise<void> => {
+      for (const entry of await readdir(folder, {withFileTypes: true}))
+        if (entry.isDirectory()) await walk(join(folder, entry.name));
+        else files.push(join(folder, entry.name));
+    };
+    await walk(build.out);
+    for (const file of files) {
+      const name = relative(build.out, file);
+      const text = await readFile(file, "utf8");
+      for (const host of CDN_HOSTS) expect(text.includes(host), `${name}: ${host}`).toBe(false);
+      if (/\.html$/.test(name) || name.startsWith("_import/")) {
+        const external = [...text.matchAll(/https?:\/\/[^\s"'`<>)]+/g)]
+          .map((m) => m[0])
+          .filter((u) => !u.startsWith("http://www.w3.org/"));
+        expect(external, name).toEqual([]);
+      }
+      for (const secret of buyerSecrets) expect(text.includes(secret), `${name}: ${secret}`).toBe(false);
+      // No row of raw data: no 主订单编号, 子订单编号 or 售后单号 anywhere.
+      const leaked = [...text.matchAll(/\d{19}/g)].map((m) => m[0]).filter((id) => ids.has(id));
+      expect(leaked, name).toEqual([]);
+    }
+  });
+});

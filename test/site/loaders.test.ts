@@ -1,0 +1,167 @@
+/**
+ * The data loaders of src/data, run as Framework runs them (a child process each, all at once,
+ * reading the warehouse read-only) against a warehouse loaded from the hand-made fixtures.
+ */
+import {spawn} from "node:child_process";
+import {readdir} from "node:fs/promises";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {ensureFresh} from "../../src/pipelines/refresh.js";
+import {Warehouse} from "../../src/pipelines/warehouse.js";
+import {fixture, makeInbox, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+
+const dataDir = fileURLToPath(new URL("../../src/data/", import.meta.url));
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+function runLoader(
+  file: string,
+  warehouse: string,
+): Promise<{code: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(dataDir, file)], {
+      cwd: projectRoot,
+      env: {...process.env, RETURNSCOPE_WAREHOUSE: warehouse},
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({code, stdout, stderr}));
+  });
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let warehousePath: string;
+let loaders: string[];
+const outputs = new Map<string, string>();
+
+beforeAll(async () => {
+  ({dir, cleanup} = await tempDir());
+  const inbox = await makeInbox(dir, {
+    "shop-a": [
+      fixture("orders_a.csv"),
+      fixture("orders_a_later.csv"),
+      fixture("sku_master.csv"),
+      fixture("after_sales_basics.csv"),
+    ],
+  });
+  await writeAfterSaleFixtures(join(inbox, "shop-a"));
+  const config = testConfig(dir, inbox);
+  const {warehouse} = await runIngest(config);
+  await ensureFresh(warehouse, config);
+  warehouse.close();
+  warehousePath = config.warehouse;
+  loaders = (await readdir(dataDir)).filter((name) => name.endsWith(".json.ts")).sort();
+  const results = await Promise.all(loaders.map((file) => runLoader(file, warehousePath)));
+  loaders.forEach((file, i) => {
+    const result = results[i]!;
+    if (result.code !== 0) throw new Error(`${file} exited ${result.code}: ${result.stderr}`);
+    outputs.set(file.replace(/\.json\.ts$/, ""), result.stdout);
+  });
+}, 120_000);
+afterAll(() => cleanup());
+
+const json = (name: string) => JSON.parse(outputs.get(name) ?? "undefined");
+
+async function marts<T>(fn: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  const warehouse = await Warehouse.open(warehousePath, {readOnly: true});
+  try {
+    return await fn(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}
+
+describe("data loaders", () => {
+  it("are named after the published marts they read (file name = mart name)", async () => {
+    const tables = await marts((w) =>
+      w.all("select table_name from information_schema.tables where table_schema = 'marts'"),
+    );
+    const names = new Set(tables.map((t) => String(t.table_name)));
+    expect(loaders.length).toBeGreaterThanOrEqual(4);
+    for (const file of loaders) expect(names, file).toContain(file.replace(/\.json\.ts$/, ""));
+  });
+
+  it("write JSON: rows, with numbers as numbers and IDs as strings", () => {
+    for (const name of outputs.keys()) expect(Array.isArray(json(name)), name).toBe(true);
+    const skus = json("problem_skus") as Record<string, unknown>[];
+    expect(skus.length).toBeGreaterThan(0);
+    for (const sku of skus) {
+      expect(typeof sku.shipped_units).toBe("number");
+      if (sku.product_id !== null) expect(sku.product_id).toMatch(/^\d{19}$/);
+    }
+  });
+
+  it("keep product names as text, HTML included (pages render them as text)", () => {
+    const names = (json("problem_skus") as {product_name: string | null}[]).map((s) => s.product_name);
+    expect(names).toContain("修身连衣裙 <b>新款</b>");
+  });
+
+  it("return_rates_daily: weekly sums that add up to the mart", async () => {
+    const weekly = json("return_rates_daily") as Record<string, number>[];
+    const total = (key: string) => weekly.reduce((sum, row) => sum + row[key]!, 0);
+    const expected = await marts((w) =>
+      w.one(`select sum(paid_orders)::double as paid_orders, sum(shipped_units)::double as shipped_units,
+               sum(returned_units)::double as returned_units from marts.return_rates_daily`),
+    );
+    expect({
+      paid_orders: total("paid_orders"),
+      shipped_units: total("shipped_units"),
+      returned_units: total("returned_units"),
+    }).toEqual(expected);
+    for (const row of weekly) expect(new Date(`${row.week_start}T00:00:00Z`).getUTCDay()).toBe(1);
+  });
+
+  it("cohort_maturity: a row for every shop / category filter, the 'all' rows adding up", () => {
+    const rows = json("cohort_maturity") as {
+      week_start: string;
+      all_shops: boolean;
+      all_categories: boolean;
+      shipped_units: number;
+      forecast_rate_low: number | null;
+      forecast_rate: number | null;
+      forecast_rate_high: number | null;
+    }[];
+    const weeks = new Set(rows.map((r) => r.week_start));
+    for (const week of weeks) {
+      const ofWeek = rows.filter((r) => r.week_start === week);
+      const everything = ofWeek.filter((r) => r.all_shops && r.all_categories);
+      expect(everything).toHaveLength(1);
+      const detail = ofWeek.filter((r) => !r.all_shops && !r.all_categories);
+      expect(detail.reduce((s, r) => s + r.shipped_units, 0)).toBe(everything[0]!.shipped_units);
+    }
+    for (const row of rows)
+      if (row.forecast_rate !== null) {
+        expect(row.forecast_rate_low!).toBeLessThanOrEqual(row.forecast_rate + 1e-12);
+        expect(row.forecast_rate_high!).toBeGreaterThanOrEqual(row.forecast_rate - 1e-12);
+      }
+  });
+
+  it("publish no buyer PII: no names, phone numbers or buyer keys", async () => {
+    const keys = await marts((w) =>
+      w.all("select distinct buyer_key from core.order_lines where buyer_key is not null"),
+    );
+    expect(keys.length).toBeGreaterThan(0);
+    const text = [...outputs.values()].join("\n");
+    for (const secret of [
+      "张**",
+      "138****0001",
+      "139****0002",
+      "13812345678",
+      ...keys.map((k) => String(k.buyer_key)),
+    ])
+      expect(text, secret).not.toContain(secret);
+  });
+
+  it("fail in one line when the warehouse is missing", async () => {
+    const result = await runLoader("problem_skus.json.ts", join(dir, "nowhere.duckdb"));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim()).toBe(
+      `error: data loader problem_skus: no warehouse at ${join(dir, "nowhere.duckdb")}: run \`returnscope demo\` or \`returnscope ingest\` first`,
+    );
+  });
+});
