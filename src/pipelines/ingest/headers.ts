@@ -1,4 +1,4 @@
-import {COLUMNS, FILE_KIND_LABELS, FILE_KINDS, REQUIRED, type ColumnSpec, type FileKind} from "./columns.js";
+import {COLUMNS, FILE_KINDS, REQUIRED, type ColumnSpec, type FileKind} from "./columns.js";
 
 /** Header cells carry BOMs, tabs, quotes and either kind of brackets; compare on a folded key. */
 export function headerKey(header: string): string {
@@ -67,12 +67,4 @@ export function detectKind(rawHeaders: readonly string[]): FileKind | null {
   if (has("sku_master", "sku_code") && masterOnly.some((name) => has("sku_master", name)))
     return "sku_master";
   return null;
-}
-
-export function describeKinds(): string {
-  return FILE_KINDS.map((kind) => {
-    const first = REQUIRED[kind][0]![0]!;
-    const spec = COLUMNS[kind].find((s) => s.name === first)!;
-    return `${FILE_KIND_LABELS[kind]} (needs ${spec.header})`;
-  }).join(", ");
 }
