@@ -7,7 +7,10 @@ export default {
   output: process.env.RETURNSCOPE_SITE_OUTPUT || "dist",
   pages: [
     {name: "总览 Overview", path: "/"},
+    {name: "退货原因 Reasons", path: "/pages/reasons"},
     {name: "商品与SKU Products", path: "/pages/products"},
+    {name: "地区 Regions", path: "/pages/regions"},
+    {name: "渠道与达人 Channels", path: "/pages/channels"},
     {name: "口径 Definitions", path: "/pages/definitions"},
   ],
   // The default stylesheet links Google Fonts, which these machines cannot reach; ours imports

@@ -53,7 +53,14 @@ if (!runs)
 
 const FORMULA_NAME = "=SUM(A1:A9)修身连衣裙 <img src=x onerror=alert(1)>";
 const FIXTURE_SHOP = "fixture-shop";
-const PAGES = ["index.html", "pages/products.html", "pages/definitions.html"];
+const PAGES = [
+  "index.html",
+  "pages/reasons.html",
+  "pages/products.html",
+  "pages/regions.html",
+  "pages/channels.html",
+  "pages/definitions.html",
+];
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -413,6 +420,119 @@ describe.skipIf(!runs)("the built site in Chromium", {timeout: 120_000}, () => {
       0,
     );
     await screenshot(page, "pages_products_selected");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  /** The cohort range a page shows (its summary line), the rows of one table and the warehouse's sums. */
+  async function pageRange(page: Page): Promise<{from: string; to: string}> {
+    const summary = page.locator("[data-summary]");
+    await summary.waitFor();
+    return {
+      from: (await summary.getAttribute("data-from"))!,
+      to: weekEnd((await summary.getAttribute("data-to"))!),
+    };
+  }
+
+  async function tableRows(page: Page, name: string): Promise<string[][]> {
+    return page
+      .locator(`[data-table="${name}"] tbody tr`)
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+      );
+  }
+
+  it("reasons page: the reason-group mix is the warehouse's, and follows the shop filter", async () => {
+    const {page, problems} = await open(site.url + "pages/reasons.html");
+    const range = await pageRange(page);
+    const expected = async (shop: string) =>
+      (
+        await query(
+          `select coalesce(reason_group, '未知') as g, sum(returned_units)::double as units
+           from marts.return_rates_daily
+           where reason is not null and cohort_date between $from::date and $to::date and ($shop = '' or shop_id = $shop)
+           group by all order by units desc, g`,
+          {...range, shop},
+        )
+      ).map((r) => [String(r.g), formatNumber(Number(r.units))]);
+    const shown = async () => (await tableRows(page, "reason-groups")).map((r) => [r[0]!, r[1]!]);
+    const all = await expected("");
+    expect(all.length).toBeGreaterThan(1);
+    await expect
+      .poll(async () => new Set((await shown()).map((r) => r.join("|"))))
+      .toEqual(new Set(all.map((r) => r.join("|"))));
+    await page.selectOption('[data-filter="shop"] select', {label: "basics-store"});
+    const basics = await expected("basics-store");
+    await expect
+      .poll(async () => new Set((await shown()).map((r) => r.join("|"))))
+      .toEqual(new Set(basics.map((r) => r.join("|"))));
+    expect(await page.locator('[data-chart="reason-category"]').count()).toBe(1);
+    await screenshot(page, "pages_reasons_filtered");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("regions page: province rates are the warehouse's, with the 未知 bucket in the table", async () => {
+    const {page, problems} = await open(site.url + "pages/regions.html");
+    const range = await pageRange(page);
+    const rows = await query(
+      `select coalesce(max(province_name), '未知') as name, sum(shipped_units)::double as shipped,
+              sum(returned_units)::double as returned
+       from marts.return_rates_daily where cohort_date between $from::date and $to::date
+       group by province_code having sum(shipped_units) > 0 or sum(returned_units) > 0`,
+      range,
+    );
+    const expected = new Set(
+      rows.map((r) =>
+        [
+          r.name,
+          formatNumber(Number(r.shipped)),
+          formatNumber(Number(r.returned)),
+          formatPercent(Number(r.returned) / Number(r.shipped)),
+        ].join("|"),
+      ),
+    );
+    await expect
+      .poll(
+        async () =>
+          new Set((await tableRows(page, "provinces")).map((r) => [r[0], r[2], r[3], r[4]].join("|"))),
+      )
+      .toEqual(expected);
+    expect(rows.some((r) => r.name === "未知")).toBe(true);
+    expect(await page.locator('[data-chart="tile-map"]').getAttribute("data-tiles")).toBe("34");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("channels page: rates by 流量来源 are the warehouse's, and follow the category filter", async () => {
+    const {page, problems} = await open(site.url + "pages/channels.html");
+    const range = await pageRange(page);
+    const expected = async (category: string) =>
+      new Set(
+        (
+          await query(
+            `select coalesce(traffic_source, '未知') as s, sum(shipped_units)::double as shipped,
+                    sum(returned_units)::double as returned
+             from marts.return_rates_daily
+             where cohort_date between $from::date and $to::date and ($category = '' or category = $category)
+             group by traffic_source having sum(shipped_units) > 0 or sum(returned_units) > 0`,
+            {...range, category},
+          )
+        ).map((r) =>
+          [
+            r.s,
+            formatNumber(Number(r.shipped)),
+            formatNumber(Number(r.returned)),
+            formatPercent(Number(r.returned) / Number(r.shipped)),
+          ].join("|"),
+        ),
+      );
+    const shown = async () =>
+      new Set((await tableRows(page, "channel-traffic_source")).map((r) => r.slice(0, 4).join("|")));
+    await expect.poll(shown).toEqual(await expected(""));
+    expect(await page.locator('[data-table="channel-influencer"] tbody tr').count()).toBeGreaterThan(0);
+    await page.selectOption('[data-filter="category"] select', {label: "连衣裙"});
+    await expect.poll(shown).toEqual(await expected("连衣裙"));
     expect(problems).toEqual([]);
     await page.context().close();
   });
