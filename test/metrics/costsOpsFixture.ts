@@ -57,27 +57,11 @@
 import {createHash} from "node:crypto";
 import {mkdir, writeFile} from "node:fs/promises";
 import {join} from "node:path";
-import {
-  DEFAULT_ASSUMPTIONS,
-  writeCostAssumptions,
-  type Assumptions,
-} from "../../src/pipelines/metrics/assumptions.js";
+import {DEFAULT_ASSUMPTIONS, type Assumptions} from "../../src/pipelines/metrics/assumptions.js";
 import {refreshMarts} from "../../src/pipelines/metrics/refresh.js";
-import {readModel, type Warehouse} from "../../src/pipelines/warehouse.js";
+import type {Warehouse} from "../../src/pipelines/warehouse.js";
 import {AFTER_SALE_HEADERS, runIngest, tempDir, testConfig} from "../helpers.js";
 import {SKU_MASTER_HEADERS} from "./fixture.js";
-
-/** The models of this fixture's marts, in build order (after the lead's MART_MODELS). */
-export const COST_OPS_RISK_MODELS = [
-  "marts/return_costs.sql",
-  "marts/after_sale_backlog.sql",
-  "marts/after_sale_times_weekly.sql",
-  "marts/platform_score_daily.sql",
-  "marts/risk_buyers.sql",
-  "marts/risk_shared_tracking.sql",
-  "marts/risk_late_applications.sql",
-  "marts/appeal_candidates.sql",
-] as const;
 
 export const order = (n: number) => `6920000000000000${String(n).padStart(3, "0")}`;
 export const item = (n: number) => `6930000000000000${String(n).padStart(3, "0")}`;
@@ -650,15 +634,12 @@ export function costsOpsFiles(): Record<string, Record<string, string>> {
   };
 }
 
-/** Runs writeCostAssumptions and the models of this fixture, as the lead's refresh will. */
+/** Rebuilds every mart with these assumptions, as the pipeline's refresh does. */
 export async function buildCostOpsRiskMarts(
   warehouse: Warehouse,
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
 ): Promise<void> {
-  await warehouse.transaction(async () => {
-    await writeCostAssumptions(warehouse, assumptions.costs, assumptions);
-    for (const model of COST_OPS_RISK_MODELS) await warehouse.run(await readModel(model));
-  });
+  await refreshMarts(warehouse, assumptions);
 }
 
 /** Ingests the fixture into a fresh temp-dir warehouse and builds every mart. */
@@ -675,7 +656,6 @@ export async function costsOpsWarehouse(assumptions?: Assumptions): Promise<{
   const {warehouse, summary} = await runIngest(testConfig(dir, inbox));
   if (summary.failed > 0 || summary.files.some((f) => f.rows_rejected > 0))
     throw new Error(`fixture did not load cleanly: ${JSON.stringify(summary.files)}`);
-  await refreshMarts(warehouse);
   await buildCostOpsRiskMarts(warehouse, assumptions);
   return {warehouse, cleanup};
 }

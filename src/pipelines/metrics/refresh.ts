@@ -8,6 +8,8 @@ import {DEFAULT_ASSUMPTIONS, writeCostAssumptions, type Assumptions} from "./ass
 /** The models in the order they must run (each reads only core and the ones before it). */
 export const MART_MODELS: readonly string[] = [
   "intermediate/int_order_line_returns.sql",
+  "intermediate/int_shop_as_of.sql",
+  "intermediate/int_order_line_signed.sql",
   "marts/return_lag_curve.sql",
   "marts/cohort_maturity.sql",
   "marts/return_rates_daily.sql",

@@ -28,19 +28,6 @@ ingest_log as (
     select * from meta.ingest_log where status = 'loaded'
 ),
 
-events as (
-    select
-        shop_id,
-        greatest(
-            applied_at, approved_at, return_shipped_at, refunded_at,
-            refund_arrived_at, closed_at, finalized_at
-        ) as event_at
-    from core.after_sale_states
-    union all
-    select shop_id, greatest(created_at, paid_at, shipped_at, completed_at) as event_at
-    from core.order_line_states
-),
-
 latest_exports as (
     select shop_id, max(as_of) as latest_export_as_of
     from ingest_log
@@ -49,9 +36,7 @@ latest_exports as (
 ),
 
 shop_as_of as (
-    select shop_id, max(event_at) as as_of_at
-    from events
-    group by shop_id
+    select * from intermediate.int_shop_as_of
 ),
 
 open_after_sales as (

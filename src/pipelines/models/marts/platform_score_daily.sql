@@ -45,7 +45,6 @@ assumptions as (
 settings as (
     select
         max(value) filter (where parameter = 'window_days')::integer as window_days,
-        max(value) filter (where parameter = 'sign_delay_days') as sign_delay_days,
         max(value) filter (where parameter = 'min_orders') as min_orders
     from assumptions
 ),
@@ -115,14 +114,11 @@ orders as (
     select
         order_lines.shop_id,
         order_lines.order_id,
-        min(least(
-            order_lines.completed_at,
-            order_lines.shipped_at + to_milliseconds((settings.sign_delay_days * 86400000)::bigint)
-        )::date) filter (where order_line_returns.is_shipped) as signed_date,
+        min(signed.signed_at_estimate::date) as signed_date,
         min(order_line_returns.cohort_date) filter (where order_line_returns.is_paid) as paid_date
     from order_lines
     inner join order_line_returns on order_line_returns.order_item_id = order_lines.order_item_id
-    cross join settings
+    left join intermediate.int_order_line_signed as signed on signed.order_item_id = order_lines.order_item_id
     group by all
 ),
 
@@ -166,25 +162,12 @@ daily as (
     group by all
 ),
 
-events as (
-    select
-        shop_id,
-        greatest(
-            applied_at, approved_at, return_shipped_at, refunded_at,
-            refund_arrived_at, closed_at, finalized_at
-        ) as event_at
-    from core.after_sale_states
-    union all
-    select shop_id, greatest(created_at, paid_at, shipped_at, completed_at) as event_at
-    from core.order_line_states
-),
-
 shop_days as (
     select
         shop_as_of.shop_id,
         first_days.first_date,
         shop_as_of.as_of_at::date as as_of_date
-    from (select shop_id, max(event_at) as as_of_at from events group by shop_id) as shop_as_of
+    from intermediate.int_shop_as_of as shop_as_of
     inner join (select shop_id, min(date) as first_date from daily group by shop_id) as first_days
         on first_days.shop_id = shop_as_of.shop_id
 ),

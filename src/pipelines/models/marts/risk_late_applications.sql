@@ -4,10 +4,9 @@
 -- Grain: one row per after-sale (after_sale_id) of a shipped 子订单 (types 退货退款, 已发货仅退款,
 -- 换货, any status) applied more than late_window_days after the estimated 签收.
 --
--- 签收 is not exported: signed_at_estimate is the earlier of the 子订单's 订单完成时间 and 发货时间 +
--- sign_delay_days (the same stand-in as platform_score_daily.sql; 订单完成 comes at or after 签收).
--- An estimate that is too late only hides late applications, one too early shows false ones: read
--- signed_at_source, and raise sign_delay_days if the carrier is slow. Parameters:
+-- 签收 is not exported: signed_at_estimate comes from intermediate.int_order_line_signed (the same
+-- stand-in as platform_score_daily.sql); read signed_at_source, and raise sign_delay_days if the
+-- carrier is slow. Parameters:
 -- marts.cost_assumptions (late_window_days: area 'risk'; sign_delay_days: area 'platform').
 create or replace table marts.risk_late_applications as
 with after_sales as (
@@ -20,32 +19,20 @@ order_lines as (
 
 settings as (
     select
-        max(value) filter (where area = 'platform' and parameter = 'sign_delay_days') as sign_delay_days,
         max(value) filter (where area = 'risk' and parameter = 'late_window_days') as late_window_days
     from marts.cost_assumptions
 ),
 
 signed_lines as (
     select
-        order_lines.order_item_id,
+        signed.order_item_id,
+        signed.signed_at_estimate,
+        signed.signed_at_source,
         order_lines.buyer_key,
         order_lines.city,
-        order_lines.district,
-        least(
-            order_lines.completed_at,
-            order_lines.shipped_at + to_milliseconds((settings.sign_delay_days * 86400000)::bigint)
-        ) as signed_at_estimate,
-        case
-            when order_lines.shipped_at is null then '订单完成时间'
-            when order_lines.completed_at is null then '发货时间+N天'
-            when order_lines.completed_at
-                < order_lines.shipped_at + to_milliseconds((settings.sign_delay_days * 86400000)::bigint)
-                then '订单完成时间'
-            else '发货时间+N天'
-        end as signed_at_source
-    from order_lines
-    cross join settings
-    where order_lines.is_shipped
+        order_lines.district
+    from intermediate.int_order_line_signed as signed
+    inner join order_lines on order_lines.order_item_id = signed.order_item_id
 ),
 
 timed as (
