@@ -6,7 +6,7 @@ import {withGlobals} from "./cliOptions.js";
 import {PipelineError, errorMessage} from "./errors.js";
 import {FILE_KIND_LABELS, FILE_KINDS} from "./ingest/columns.js";
 import {discoverPaths} from "./ingest/discover.js";
-import {ingest, type IngestSummary} from "./ingest/ingest.js";
+import type {IngestSummary} from "./ingest/ingest.js";
 import {terminalProgress} from "./progress.js";
 import {ensureFresh} from "./refresh.js";
 import {buildSite, type BuildResult} from "./site/build.js";
@@ -15,7 +15,11 @@ import {registerMetricsCommand} from "./metrics/command.js";
 import {generateSample} from "./sample/generate.js";
 import {statusReport, type StatusReport} from "./status.js";
 import {table} from "./format.js";
-import {Warehouse} from "./warehouse.js";
+import {Warehouse, withWarehouse} from "./warehouse.js";
+import {runCycle} from "./schedule/cycle.js";
+import {registerScheduleCommands, stopOnSignals} from "./schedule/command.js";
+import {jobHistory, type JobRun} from "./schedule/jobs.js";
+import {acquireLock, withLock} from "./schedule/lock.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -128,6 +132,27 @@ export function printStatus(report: StatusReport, io: Io): void {
     );
 }
 
+export function printJobs(jobs: JobRun[], io: Io): void {
+  if (jobs.length === 0) return;
+  const label = {running: "进行中", succeeded: "成功", failed: "失败", interrupted: "中断"} as const;
+  io.out(
+    "\n最近的运行 (job history, newest first)\n" +
+      table(
+        ["任务", "触发", "开始", "结束", "状态", "载入", "失败", "说明"],
+        jobs.map((j) => [
+          j.detail ? `${j.job} ${j.detail}` : j.job,
+          j.trigger,
+          j.started_at,
+          j.finished_at ?? "",
+          label[j.status] ?? j.status,
+          j.files_loaded,
+          j.files_failed,
+          (j.message ?? "").split("\n")[0]!,
+        ]),
+      ),
+  );
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -135,21 +160,35 @@ function port(value: string): number {
   return n;
 }
 
-/** Marts up to date (the only writer, closed again before the read-only loaders run), then the site. */
+/**
+ * Marts up to date (the only writer, closed again before the read-only loaders run), then the
+ * site — all under the writer's lock, so that no ingest changes the data in the middle of a build.
+ */
 async function buildDashboard(
   config: Config,
   options: {out: string; verbose?: boolean},
   io: Io,
 ): Promise<BuildResult> {
-  (await openFresh(config)).close();
-  io.out(`building the dashboard from ${config.warehouse} …`);
-  const result = await buildSite({
-    warehouse: config.warehouse,
-    out: resolve(io.cwd, options.out),
-    verbose: Boolean(options.verbose),
-    env: {...process.env, ...io.env},
-    logger: {info: io.out, warn: io.err, error: io.err},
-  });
+  const result = await withLock(
+    config.warehouse,
+    {
+      job: "build",
+      busy: "wait",
+      timeoutMs: config.schedule.lockWaitMinutes * 60_000,
+      onWait: (message) => io.err(message),
+    },
+    async () => {
+      await withWarehouse(config.warehouse, {}, (warehouse) => ensureFresh(warehouse, config));
+      io.out(`building the dashboard from ${config.warehouse} …`);
+      return buildSite({
+        warehouse: config.warehouse,
+        out: resolve(io.cwd, options.out),
+        verbose: Boolean(options.verbose),
+        env: {...process.env, ...io.env},
+        logger: {info: io.out, warn: io.err, error: io.err},
+      });
+    },
+  );
   const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString("en-US")} KB`;
   io.out(
     `built ${result.pages.length} pages into ${result.out} in ${result.seconds.toFixed(1)} s ` +
@@ -175,36 +214,61 @@ async function serveUntilStopped(dir: string, portNumber: number, io: Io): Promi
   io.out("stopped");
 }
 
-async function openFresh(config: Config): Promise<Warehouse> {
-  const warehouse = await Warehouse.open(config.warehouse);
+/**
+ * The warehouse open for writing with its marts up to date, holding the writer's lock until it is
+ * closed (readers refresh stale marts, so they write too).
+ */
+async function openFresh(config: Config, io?: Pick<Io, "err">): Promise<Warehouse> {
+  const lock = await acquireLock(config.warehouse, {
+    job: "status/metrics",
+    busy: "wait",
+    timeoutMs: config.schedule.lockWaitMinutes * 60_000,
+    onWait: (message) => io?.err(message),
+  });
+  let warehouse: Warehouse | undefined;
   try {
+    warehouse = await Warehouse.open(config.warehouse);
+    warehouse.onClose(() => lock.release());
     await ensureFresh(warehouse, config);
     return warehouse;
   } catch (error) {
-    warehouse.close();
+    if (warehouse) warehouse.close();
+    else await lock.release();
     throw error;
   }
 }
 
+/** Ingest under the warehouse lock (waiting for a running job), recorded in the job history. */
 async function runIngest(
   config: Config,
   files: Awaited<ReturnType<typeof discoverPaths>> | undefined,
   json: boolean,
   io: Io,
+  job: "ingest" | "demo" = "ingest",
 ): Promise<IngestSummary> {
   const progress = json ? {update() {}, done() {}} : terminalProgress();
-  const warehouse = await Warehouse.open(config.warehouse);
+  const logger = json ? {info() {}, warn: io.err, error() {}} : {info: io.out, warn: io.err, error() {}};
+  const controller = new AbortController();
+  const removeHandlers = stopOnSignals(controller, logger);
   try {
-    const summary = await ingest(warehouse, {
-      config,
+    const result = await runCycle(config, {
+      job: job === "demo" ? "run" : "ingest",
+      trigger: "manual",
+      busy: "wait",
+      lock: {timeoutMs: config.schedule.lockWaitMinutes * 60_000},
       ...(files ? {files} : {}),
-      logger: json ? {info() {}, warn() {}, error() {}} : {info: io.out, warn: io.err, error() {}},
+      logger,
+      signal: controller.signal,
       onProgress: (file, phase, fraction) => progress.update(file.displayPath, phase, fraction),
+      build: "never",
+      siteOut: config.schedule.siteOut,
     });
     progress.done();
-    return summary;
+    if (result.status === "skipped") throw new PipelineError(result.message, {step: "lock"});
+    if (!result.value) throw new PipelineError(result.message, {step: "ingest"});
+    return result.value.summary;
   } finally {
-    warehouse.close();
+    removeHandlers();
   }
 }
 
@@ -241,11 +305,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option("--json", "print JSON"),
   ).action(async (options: GlobalOptions) => {
     const config = await loadConfig(options, io.env);
-    const warehouse = await openFresh(config);
+    const warehouse = await openFresh(config, io);
     try {
       const report = await statusReport(warehouse);
-      if (options.json) io.out(JSON.stringify(report, null, 2));
-      else printStatus(report, io);
+      const jobs = await jobHistory(warehouse, 10);
+      if (options.json) io.out(JSON.stringify({...report, jobs}, null, 2));
+      else {
+        printStatus(report, io);
+        printJobs(jobs, io);
+      }
     } finally {
       warehouse.close();
     }
@@ -299,9 +367,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       );
     }
     const config = await loadConfig({...options, inbox: options.inbox ?? inbox}, io.env);
-    const summary = await runIngest(config, undefined, false, io);
+    const summary = await runIngest(config, undefined, false, io, "demo");
     printIngest(summary, io);
-    const warehouse = await openFresh(config);
+    const warehouse = await openFresh(config, io);
     try {
       io.out("");
       printStatus(await statusReport(warehouse), io);
@@ -342,6 +410,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   registerMetricsCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env), openFresh});
+  registerScheduleCommands(program, {io, loadConfig: (options) => loadConfig(options, io.env), setExit});
 
   return program;
 }

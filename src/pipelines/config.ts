@@ -11,6 +11,8 @@ import {
 } from "./metrics/assumptions.js";
 import {DEFAULT_COST_CONFIG, normalizeCostConfig, type CostConfig} from "./metrics/costConfig.js";
 import {REASON_GROUPS, type ReasonGroup, type ReasonRule} from "./normalize/index.js";
+import {DEFAULT_DELIVERY_CONFIG, normalizeDeliveryConfig, type DeliveryConfig} from "./delivery/index.js";
+import {DEFAULT_SCHEDULE_CONFIG, normalizeScheduleConfig, type ScheduleConfig} from "./schedule/config.js";
 
 /** What Returnscope runs with, after defaults, the config file, environment and flags. */
 export interface Config {
@@ -31,6 +33,10 @@ export interface Config {
   platform: PlatformConfig;
   /** Thresholds of the risk signals. */
   risk: RiskConfig;
+  /** What `returnscope schedule` runs and when (Asia/Shanghai by default). */
+  schedule: ScheduleConfig;
+  /** Where the weekly report goes (group robots, e-mail); secrets only from the environment. */
+  delivery: DeliveryConfig;
 }
 
 export const DEFAULT_CONFIG_FILE = "returnscope.config.json";
@@ -47,6 +53,8 @@ export function defaultConfig(): Config {
     costs: DEFAULT_COST_CONFIG,
     platform: DEFAULT_PLATFORM_CONFIG,
     risk: DEFAULT_RISK_CONFIG,
+    schedule: DEFAULT_SCHEDULE_CONFIG,
+    delivery: DEFAULT_DELIVERY_CONFIG,
   };
 }
 
@@ -80,6 +88,11 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
     "shops",
     "skuSizePattern",
     "reasonRules",
+    "costs",
+    "platform",
+    "risk",
+    "schedule",
+    "delivery",
   ]);
   for (const key of Object.keys(input))
     if (!known.has(key)) fail(source, `unknown setting ${key} (known: ${[...known].join(", ")})`);
@@ -125,6 +138,8 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
   if (input.costs !== undefined) config.costs = normalizeCostConfig(input.costs, source);
   if (input.platform !== undefined) config.platform = normalizePlatformConfig(input.platform, source);
   if (input.risk !== undefined) config.risk = normalizeRiskConfig(input.risk, source);
+  if (input.schedule !== undefined) config.schedule = normalizeScheduleConfig(input.schedule, source);
+  if (input.delivery !== undefined) config.delivery = normalizeDeliveryConfig(input.delivery, source);
   return config;
 }
 

@@ -118,9 +118,17 @@ export class Warehouse {
     await this.run("insert or replace into meta.settings values ($key, $value)", {key, value});
   }
 
+  private readonly closers: (() => unknown)[] = [];
+
+  /** Something to do right after the warehouse closes (release the writer's lock). */
+  onClose(fn: () => unknown): void {
+    this.closers.push(fn);
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    for (const fn of this.closers.splice(0)) void fn();
   }
 }
 

@@ -15,6 +15,8 @@ export interface IngestOptions {
   now?: () => Date;
   onProgress?: (file: SourceFile, phase: string, fraction: number | null) => void;
   fault?: LoadOptions["fault"];
+  /** Stop between files when aborted: the file in hand finishes (or rolls back), the rest wait. */
+  signal?: AbortSignal;
 }
 
 export interface KindTotals {
@@ -30,6 +32,8 @@ export interface IngestSummary {
   loaded: number;
   skipped: number;
   failed: number;
+  /** Files not started because the signal was aborted (they load next time). */
+  notStarted?: number;
 }
 
 /** The key for hashing buyer PII: random per warehouse, so hashes can't be joined across merchants. */
@@ -50,7 +54,13 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
   const salt = await piiSalt(warehouse);
   const files = options.files ?? (await discoverInbox(config.inbox, config.defaultShop));
   const results: FileResult[] = [];
-  for (const file of files) {
+  let notStarted = 0;
+  for (const [index, file] of files.entries()) {
+    if (options.signal?.aborted) {
+      notStarted = files.length - index;
+      logger.warn(`stopped: ${notStarted} file(s) not started; they load on the next run`);
+      break;
+    }
     const result = await loadFile(warehouse, file, {
       salt,
       now,
@@ -63,6 +73,7 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
     if (result.status === "failed") logger.error(`${result.path}: ${result.message}`);
   }
   const summary = summarize(results);
+  if (notStarted > 0) summary.notStarted = notStarted;
   if (summary.loaded > 0) {
     await ensureMartsFresh(warehouse, config);
     await warehouse.run("checkpoint");

@@ -42,3 +42,24 @@ create table if not exists meta.rejects (
     raw_value varchar,
     reason varchar not null
 );
+
+-- One row per run of a job (ingest, refresh, build, weekly report, API pull), scheduled or by
+-- hand: what it did and how it ended, so that a failed night is visible in the morning. A run
+-- killed before it could finish stays 'running' until the next lock holder marks it 'interrupted'.
+create sequence if not exists meta.job_run_sequence start 1;
+
+create table if not exists meta.job_runs (
+    run_id integer not null,
+    job varchar not null,
+    trigger varchar not null,
+    detail varchar,
+    pid integer,
+    host varchar,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status varchar not null,
+    files_loaded integer not null default 0,
+    files_skipped integer not null default 0,
+    files_failed integer not null default 0,
+    message varchar
+);
