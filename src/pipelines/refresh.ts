@@ -16,7 +16,7 @@ import {
 import {TABLE, createTableSql, rawTableColumns, stagingTableColumns} from "./ingest/sql.js";
 import {FILE_KINDS, type FileKind} from "./ingest/columns.js";
 import {assumptionsFingerprint} from "./metrics/assumptions.js";
-import {buildMarts, martsExist} from "./metrics/refresh.js";
+import {buildMarts, martModelsFingerprint, martsExist} from "./metrics/refresh.js";
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
 /** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
@@ -307,7 +307,7 @@ export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Pr
   const loaded = await warehouse.one(
     "select coalesce(max(file_id), 0) as id from meta.ingest_log where status = 'loaded'",
   );
-  const token = `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}|${assumptionsFingerprint(assumptions)}`;
+  const token = `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}|${assumptionsFingerprint(assumptions)}|${await martModelsFingerprint()}`;
   if ((await warehouse.setting("marts_token")) === token && (await martsExist(warehouse))) return false;
   await warehouse.transaction(async () => {
     await buildMarts(warehouse, assumptions);

@@ -2,6 +2,7 @@
  * Rebuilds the intermediate and mart tables from core. They are pure functions of core, so a full
  * rebuild after every core refresh keeps them from ever being stale.
  */
+import {createHash} from "node:crypto";
 import {readModel, type Warehouse} from "../warehouse.js";
 import {DEFAULT_ASSUMPTIONS, writeCostAssumptions, type Assumptions} from "./assumptions.js";
 
@@ -28,6 +29,8 @@ export const MART_MODELS: readonly string[] = [
   "marts/risk_shared_tracking.sql",
   "marts/risk_late_applications.sql",
   "marts/appeal_candidates.sql",
+  "intermediate/int_after_sale_comments.sql",
+  "marts/sku_comments.sql",
 ];
 
 /**
@@ -49,6 +52,21 @@ export async function refreshMarts(
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
 ): Promise<void> {
   await warehouse.transaction(() => buildMarts(warehouse, assumptions));
+}
+
+let modelsFingerprint: Promise<string> | undefined;
+
+/**
+ * A hash of the mart models' SQL: part of the marts' freshness token, so that a new version of
+ * Returnscope (a new or changed model) rebuilds the marts of an existing warehouse.
+ */
+export function martModelsFingerprint(): Promise<string> {
+  modelsFingerprint ??= (async () => {
+    const hash = createHash("sha256");
+    for (const model of MART_MODELS) hash.update(model).update(await readModel(model));
+    return hash.digest("hex").slice(0, 16);
+  })();
+  return modelsFingerprint;
 }
 
 /** Whether the marts have been built in this warehouse at all. */
