@@ -12,6 +12,7 @@ import {ensureFresh} from "./refresh.js";
 import {buildSite, type BuildResult} from "./site/build.js";
 import {serveStatic} from "./site/serve.js";
 import {registerMetricsCommand} from "./metrics/command.js";
+import {registerPullCommand} from "./api/command.js";
 import {generateSample} from "./sample/generate.js";
 import {statusReport, type StatusReport} from "./status.js";
 import {table} from "./format.js";
@@ -20,6 +21,7 @@ import {runCycle} from "./schedule/cycle.js";
 import {registerScheduleCommands, stopOnSignals} from "./schedule/command.js";
 import {jobHistory, type JobRun} from "./schedule/jobs.js";
 import {acquireLock, withLock} from "./schedule/lock.js";
+import {configuredJobs} from "./schedule/jobsConfigured.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -410,7 +412,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   registerMetricsCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env), openFresh});
-  registerScheduleCommands(program, {io, loadConfig: (options) => loadConfig(options, io.env), setExit});
+  registerPullCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env)});
+  registerScheduleCommands(program, {
+    io,
+    loadConfig: (options) => loadConfig(options, io.env),
+    setExit,
+    extraJobs: async (config, logger) =>
+      configuredJobs(config, logger, {
+        env: io.env,
+        siteOut: resolve(io.cwd, config.schedule.siteOut),
+        buildSite: (warehouse, out) => buildSite({warehouse, out, logger}),
+      }),
+  });
 
   return program;
 }

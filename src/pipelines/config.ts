@@ -11,6 +11,7 @@ import {
 } from "./metrics/assumptions.js";
 import {DEFAULT_COST_CONFIG, normalizeCostConfig, type CostConfig} from "./metrics/costConfig.js";
 import {REASON_GROUPS, type ReasonGroup, type ReasonRule} from "./normalize/index.js";
+import {DEFAULT_API_CONFIG, normalizeApiConfig, type ApiConfig} from "./api/settings.js";
 import {DEFAULT_DELIVERY_CONFIG, normalizeDeliveryConfig, type DeliveryConfig} from "./delivery/index.js";
 import {DEFAULT_SCHEDULE_CONFIG, normalizeScheduleConfig, type ScheduleConfig} from "./schedule/config.js";
 
@@ -37,6 +38,8 @@ export interface Config {
   schedule: ScheduleConfig;
   /** Where the weekly report goes (group robots, e-mail); secrets only from the environment. */
   delivery: DeliveryConfig;
+  /** The 抖店 open-platform pull (non-secret settings; secrets come from the environment). */
+  api: ApiConfig;
 }
 
 export const DEFAULT_CONFIG_FILE = "returnscope.config.json";
@@ -55,6 +58,7 @@ export function defaultConfig(): Config {
     risk: DEFAULT_RISK_CONFIG,
     schedule: DEFAULT_SCHEDULE_CONFIG,
     delivery: DEFAULT_DELIVERY_CONFIG,
+    api: DEFAULT_API_CONFIG,
   };
 }
 
@@ -93,6 +97,7 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
     "risk",
     "schedule",
     "delivery",
+    "api",
   ]);
   for (const key of Object.keys(input))
     if (!known.has(key)) fail(source, `unknown setting ${key} (known: ${[...known].join(", ")})`);
@@ -140,6 +145,7 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
   if (input.risk !== undefined) config.risk = normalizeRiskConfig(input.risk, source);
   if (input.schedule !== undefined) config.schedule = normalizeScheduleConfig(input.schedule, source);
   if (input.delivery !== undefined) config.delivery = normalizeDeliveryConfig(input.delivery, source);
+  if (input.api !== undefined) config.api = normalizeApiConfig(input.api, source);
   return config;
 }
 
