@@ -4,6 +4,8 @@
 //
 // Targets (metrics issue, 2-core machine): at 10M order lines and ~3M after-sales, full build
 // ≤ 90 s and ≤ 6 GB; adding one day's exports ≤ 20% of the full build.
+// Then the dashboard built from that warehouse (bench/site.ts): build time, data per page, render
+// time in Chromium; --no-site skips it.
 // Options: --orders N (order lines; default 1,000,000 — the generator writes ~8,000 lines/s, so the
 // 10M of the target takes ~20 minutes to generate; pass --orders 10000000 for it).
 import {execFile} from "node:child_process";
@@ -149,7 +151,11 @@ async function main(): Promise<void> {
       );
     }
   }
-  await rm(work, {recursive: true, force: true});
+  if (!process.argv.includes("--no-site")) {
+    const {benchSite, printSite} = await import("./site.js");
+    printSite(await benchSite(warehouse, join(work, "site")), orders);
+  }
+  // The warehouse stays (bench/out/refresh/) for `npm run bench:site` and for a look at the data.
 }
 
 const childIndex = process.argv.indexOf("--child");
