@@ -2,7 +2,7 @@
  * What each platform is sent. Group chats get the title, the short summary and the dashboard link
  * (their Markdown dialects render neither the report's tables nor long text well); the whole report
  * goes by e-mail (HTML, PDF attached) and to the generic webhook (Markdown). Payload formats and
- * limits: README.md beside this file.
+ * limits: docs/delivery.md.
  */
 
 /** An already-built weekly report. */

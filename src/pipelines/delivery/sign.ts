@@ -1,6 +1,6 @@
 /**
  * The three signatures, each exactly as its platform documents it (the formulas are quoted in
- * README.md beside this file).
+ * docs/delivery.md).
  */
 import {createHmac} from "node:crypto";
 
