@@ -9,8 +9,13 @@ export default {
     {name: "总览 Overview", path: "/"},
     {name: "退货原因 Reasons", path: "/pages/reasons"},
     {name: "商品与SKU Products", path: "/pages/products"},
+    {name: "尺码 Sizes", path: "/pages/sizes"},
     {name: "地区 Regions", path: "/pages/regions"},
     {name: "渠道与达人 Channels", path: "/pages/channels"},
+    {name: "成本与损耗 Costs", path: "/pages/costs"},
+    {name: "售后时效 Operations", path: "/pages/operations"},
+    {name: "体验分风险 Platform score", path: "/pages/platform"},
+    {name: "风险 Risk", path: "/pages/risk"},
     {name: "口径 Definitions", path: "/pages/definitions"},
   ],
   // The default stylesheet links Google Fonts, which these machines cannot reach; ours imports

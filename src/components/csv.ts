@@ -3,6 +3,8 @@
  * byte-order mark, RFC 4180 quoting, CRLF line ends, and text cells that a spreadsheet would read
  * as a formula (starting with =, +, -, @, or a tab or carriage return) prefixed with '.
  * Numbers are written as numbers (a negative number is a number, not a formula).
+ * Long digit strings — 19-digit 商品ID and 售后单号 — get a leading tab, as 抖店's own exports do:
+ * Excel would otherwise read them as numbers and show 7.12E+18, losing the last digits.
  */
 
 export const BOM = "\uFEFF";
@@ -10,12 +12,14 @@ export const BOM = "\uFEFF";
 export type CsvValue = string | number | boolean | null | undefined;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+const LONG_ID = /^\d{12,}$/;
 
 /** One cell: escaped against formulas, then quoted when it holds a quote, comma or line break. */
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   if (typeof value === "boolean") return value ? "true" : "false";
+  if (LONG_ID.test(value)) return `\t${value}`;
   const text = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

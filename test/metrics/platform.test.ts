@@ -191,7 +191,7 @@ describe("platform metric estimates, configured", () => {
   it("rejects bad settings with one line naming the key", () => {
     const bad = (spec: unknown) => () => normalizePlatformConfig(spec, "x.json");
     expect(bad({window: 30})).toThrow(
-      "x.json: unknown setting platform.window (known: windowDays, signDelayDays, qualityReasonGroups, logisticsReasonGroups, minOrders, bands)",
+      "x.json: unknown setting platform.window (known: windowDays, signDelayDays, qualityReasonGroups, logisticsReasonGroups, minOrders, bands, handlingTargetHours)",
     );
     expect(bad({windowDays: 7.5})).toThrow("x.json: platform.windowDays must be a whole number: 7.5");
     expect(bad({bands: {productQualityReturnRate: [{upTo: 0.01, score: 100}]}})).toThrow(

@@ -24,6 +24,14 @@ describe("csvCell", () => {
     expect(csvCell("a\r\nb")).toBe('"a\r\nb"');
   });
 
+  it("keeps 19-digit IDs as text for Excel: a leading tab, as 抖店's exports do", () => {
+    expect(csvCell("7000000000000000901")).toBe("\t7000000000000000901");
+    expect(csvCell("123456789012")).toBe("\t123456789012");
+    // Short numbers and codes with letters are left alone.
+    expect(csvCell("12345678901")).toBe("12345678901");
+    expect(csvCell("LS2401-BK-S")).toBe("LS2401-BK-S");
+  });
+
   it("escapes before quoting", () => expect(csvCell('=A1,"x"')).toBe(`"'=A1,""x"""`));
 
   it("leaves empty cells for missing values; booleans as words", () => {

@@ -53,3 +53,20 @@ describe("filter bar helpers", () => {
     expect(applyFilters([{shop_id: "a"}], range)).toHaveLength(1);
   });
 });
+
+describe("column-wise loader output", () => {
+  it("round-trips rows, NULLs included, and rejects lists of different lengths", async () => {
+    const {fromColumns, toColumns} = await import("../../src/components/columnar.js");
+    const rows = [
+      {shop_id: "a", category: null, units: 3},
+      {shop_id: "b", category: "T恤", units: 0},
+    ];
+    const columns = toColumns(rows);
+    expect(columns).toEqual({shop_id: ["a", "b"], category: [null, "T恤"], units: [3, 0]});
+    expect(fromColumns(columns)).toEqual(rows);
+    expect(fromColumns([columns], ["units"])).toEqual([{units: 3}, {units: 0}]);
+    expect(fromColumns(toColumns([]))).toEqual([]);
+    expect(fromColumns(null)).toEqual([]);
+    expect(() => fromColumns({a: [1, 2], b: [1]})).toThrow("column b has 1 values, expected 2");
+  });
+});

@@ -2,4 +2,4 @@
 // In a folder named after the mart it reads (src/data/<mart>/<slice>.json.ts): the page slices of one mart.
 import {emitQuery} from "../../pipelines/site/loader.js";
 
-await emitQuery("reasons");
+await emitQuery("reasons", {columnar: true});

@@ -43,6 +43,12 @@ export interface PlatformConfig {
   /** Below this many orders in the window the platform shows no score: rows are flagged low_volume. */
   minOrders: number;
   bands: Readonly<Record<PlatformMetric, readonly ScoreBand[]>>;
+  /**
+   * The time an after-sale should be handled in (review, and refund of a refund-only claim), in
+   * hours: the reference line of the 售后时效 page. The platform publishes none; ~48 h is the
+   * commonly cited figure (domain.md §4.3 [U]).
+   */
+  handlingTargetHours: number;
   configured: readonly string[];
 }
 
@@ -81,6 +87,7 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = Object.freeze({
       {upTo: null, score: 50},
     ],
   },
+  handlingTargetHours: 48,
   configured: [],
 } satisfies PlatformConfig);
 
@@ -140,6 +147,7 @@ const PLATFORM_KEYS = [
   "logisticsReasonGroups",
   "minOrders",
   "bands",
+  "handlingTargetHours",
 ] as const;
 
 /** Normalizes the `platform` section: windows, the 签收 stand-in, quality reasons, score bands. */
@@ -162,6 +170,14 @@ export function normalizePlatformConfig(spec: unknown, source: string, key = "pl
     if (input[name] !== undefined)
       config[name] = specChoices(source, `${key}.${name}`, input[name], COST_REASON_GROUPS);
   if (input.minOrders !== undefined) config.minOrders = wholeDays("minOrders", input.minOrders, 0);
+  if (input.handlingTargetHours !== undefined)
+    config.handlingTargetHours = specNumber(
+      source,
+      `${key}.handlingTargetHours`,
+      input.handlingTargetHours,
+      1,
+      24 * 60,
+    );
   if (input.bands !== undefined) {
     const bands = specObject(source, `${key}.bands`, input.bands);
     specKnownKeys(source, `${key}.bands`, bands, PLATFORM_METRICS.map(camel));
@@ -420,6 +436,14 @@ function platformParameters(platform: PlatformConfig): Parameter[] {
       unit: "分",
       tag: "[C]",
       note: "分档得分，空 = 来源未给出 · band score, empty = not in the source",
+    },
+    {
+      configKey: "handlingTargetHours",
+      parameter: "handling_target_hours",
+      entries: [{value: platform.handlingTargetHours}],
+      unit: "小时",
+      tag: "[U]",
+      note: "售后处理时限参考（审核、仅退款的退款）：平台未公布，常见说法 48 小时（§4.3）· after-sale handling target",
     },
   ];
 }
