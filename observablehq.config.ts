@@ -1,6 +1,8 @@
 // Observable Framework configuration for the Returnscope dashboard. Built offline: no CDN, no
 // Google Fonts — see ../shared/framework-offline.md. `returnscope build` sets the output folder and
 // the warehouse the data loaders read (RETURNSCOPE_SITE_OUTPUT, RETURNSCOPE_WAREHOUSE).
+import {dynamicReportPaths} from "./src/pipelines/report/site.js";
+
 export default {
   title: "退货透视 Returnscope",
   root: "src",
@@ -16,6 +18,7 @@ export default {
     {name: "售后时效 Operations", path: "/pages/operations"},
     {name: "体验分风险 Platform score", path: "/pages/platform"},
     {name: "风险 Risk", path: "/pages/risk"},
+    {name: "周报 Weekly reports", path: "/reports/"},
     {name: "口径 Definitions", path: "/pages/definitions"},
   ],
   // The default stylesheet links Google Fonts, which these machines cannot reach; ours imports
@@ -30,5 +33,8 @@ export default {
   head: '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
   search: false,
   pager: false,
+  // A page per weekly report (src/reports/[week].md) for the latest complete weeks in the warehouse
+  // (read-only; none without one): RETURNSCOPE_REPORT_PAGES of them, default 4.
+  dynamicPaths: dynamicReportPaths,
   footer: "退货透视 Returnscope · 数据来自抖店导出，口径见“口径”页",
 };

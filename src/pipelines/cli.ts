@@ -12,6 +12,7 @@ import {ensureFresh} from "./refresh.js";
 import {buildSite, type BuildResult} from "./site/build.js";
 import {serveStatic} from "./site/serve.js";
 import {registerMetricsCommand} from "./metrics/command.js";
+import {registerReportCommand} from "./report/command.js";
 import {registerPullCommand} from "./api/command.js";
 import {generateSample} from "./sample/generate.js";
 import {statusReport, type StatusReport} from "./status.js";
@@ -22,6 +23,7 @@ import {registerScheduleCommands, stopOnSignals} from "./schedule/command.js";
 import {jobHistory, type JobRun} from "./schedule/jobs.js";
 import {acquireLock, withLock} from "./schedule/lock.js";
 import {configuredJobs} from "./schedule/jobsConfigured.js";
+import {produceWeeklyReport, weeklyReportMissed} from "./report/job.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -412,6 +414,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   registerMetricsCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env), openFresh});
+  registerReportCommand(program, {
+    io,
+    env: io.env,
+    loadConfig: (options) => loadConfig(options, io.env),
+    openFresh,
+  });
   registerPullCommand(program, {io, loadConfig: (options) => loadConfig(options, io.env)});
   registerScheduleCommands(program, {
     io,
@@ -422,7 +430,35 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         env: io.env,
         siteOut: resolve(io.cwd, config.schedule.siteOut),
         buildSite: (warehouse, out) => buildSite({warehouse, out, logger}),
+        weeklyReport:
+          (config, logger) =>
+          async ({signal, trigger}) => {
+            const result = await produceWeeklyReport(config, {
+              trigger: trigger === "catch-up" ? "catch-up" : "schedule",
+              busy: "wait",
+              lockTimeoutMs: config.schedule.lockWaitMinutes * 60_000,
+              logger,
+              env: io.env,
+              signal,
+            });
+            logger.info(`weekly-report ${result.week} ${result.status}: ${result.message}`);
+          },
+        weeklyReportMissed,
       }),
+    afterRun: async (config, logger, signal) => {
+      if (!config.schedule.weeklyReport || !(await weeklyReportMissed(config, new Date()))) return;
+      logger.info("the weekly report of the last complete week is due: producing it");
+      const result = await produceWeeklyReport(config, {
+        trigger: "catch-up",
+        busy: "wait",
+        lockTimeoutMs: config.schedule.lockWaitMinutes * 60_000,
+        logger,
+        env: io.env,
+        signal,
+      });
+      logger.info(`weekly-report ${result.week} ${result.status}: ${result.message}`);
+      if (result.status === "failed") setExit(1);
+    },
   });
 
   return program;

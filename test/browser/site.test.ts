@@ -66,6 +66,12 @@ const PAGES = [
   "pages/platform.html",
   "pages/risk.html",
   "pages/definitions.html",
+  "reports/index.html",
+  // A page for each of the 4 latest complete weeks (DEFAULT_REPORT_PAGES).
+  "reports/2026-W44.html",
+  "reports/2026-W45.html",
+  "reports/2026-W46.html",
+  "reports/2026-W47.html",
 ];
 
 let dir: string;
