@@ -108,7 +108,7 @@ describe("the warehouse lock", () => {
   });
 
   it("of many contenders for one stale lock, exactly one wins", async () => {
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < 100; round++) {
       await writeFile(lockPathFor(warehouse), holder(deadPid(), "h", undefined, `stale${round}`));
       const results = await Promise.allSettled(
         Array.from({length: 6}, (_, i) =>

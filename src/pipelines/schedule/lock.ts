@@ -9,15 +9,16 @@
  * A lock is stale when its holder is gone: same host and the pid no longer exists (kill(pid, 0)
  * fails with ESRCH). A lock from another host is never judged stale by pid; it is only taken over
  * when older than `foreignStaleMs` (default 12 h), since a run never lasts that long.
- * Taking over a stale lock: rename it to a unique tombstone (only one contender's rename can
- * succeed), check that the tombstone is the stale lock that was judged (same token) and, if a live
- * lock was moved by mistake (it replaced the stale one in between), link it straight back. Then the
- * ordinary atomic create. The one window left — a third process creating a lock during that
- * instant of putting a live lock back — needs three processes to start within microseconds of a
- * stale lock's discovery; the second one then waits or skips as usual.
+ *
+ * Taking over a stale lock happens under a second, short-lived lock, `<lock>.takeover` (created
+ * with O_EXCL): its holder reads the lock again and removes it only if it is still the stale one
+ * that was judged. Only takeover holders remove a lock that is not their own, and a new lock can
+ * only be created once the stale one is gone, so a live lock is never removed. Contenders who find
+ * a takeover in progress look again a few milliseconds later. A takeover lock left by a process
+ * that died in those milliseconds is cleared after 10 s.
  */
 import {randomBytes} from "node:crypto";
-import {link, readFile, rename, unlink, writeFile} from "node:fs/promises";
+import {link, readFile, stat, unlink, writeFile} from "node:fs/promises";
 import {hostname} from "node:os";
 import {PipelineError, errorMessage} from "../errors.js";
 
@@ -129,24 +130,31 @@ async function tryCreate(path: string, holder: LockHolder): Promise<boolean> {
   }
 }
 
-/** Moves a stale lock out of the way; true when the stale lock is gone (by us or someone else). */
-async function removeStale(path: string, stale: LockHolder): Promise<boolean> {
-  const tombstone = `${path}.${randomBytes(6).toString("hex")}.stale`;
+const TAKEOVER_STALE_MS = 10_000;
+
+/**
+ * Removes the lock if it is still the stale one (same token), under the takeover lock: "removed",
+ * or "busy" when another contender is taking over (or the lock changed meanwhile).
+ */
+async function removeStale(path: string, stale: LockHolder, now: () => Date): Promise<"removed" | "busy"> {
+  const mutex = `${path}.takeover`;
   try {
-    await rename(path, tombstone);
+    await writeFile(mutex, `${process.pid}\n`, {flag: "wx"});
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return true; // someone else removed it
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const info = await stat(mutex).catch(() => null);
+    if (info && now().getTime() - info.mtimeMs > TAKEOVER_STALE_MS) await unlink(mutex).catch(() => {});
+    return "busy";
   }
-  const moved = await readHolder(tombstone);
-  if (moved !== "missing" && moved !== null && moved.token !== stale.token) {
-    // A live lock replaced the stale one in between: put it back.
-    await link(tombstone, path).catch(() => {});
-    await unlink(tombstone).catch(() => {});
-    return false;
+  try {
+    const current = await readHolder(path);
+    if (current === "missing") return "busy"; // gone already: the caller simply tries again
+    if (current === null || current.token !== stale.token) return "busy";
+    await unlink(path);
+    return "removed";
+  } finally {
+    await unlink(mutex).catch(() => {});
   }
-  await unlink(tombstone).catch(() => {});
-  return true;
 }
 
 export async function acquireLock(warehouse: string, options: LockOptions): Promise<Lock> {
@@ -172,13 +180,13 @@ export async function acquireLock(warehouse: string, options: LockOptions): Prom
     const current = await readHolder(path);
     if (current === "missing") continue; // released in between: try again at once
     if (current && isStale(current, {host, now: now(), isAlive, foreignStaleMs})) {
-      if (await removeStale(path, current)) {
+      if ((await removeStale(path, current, now)) === "removed")
         options.onTakeover?.(
           current,
           `taking over a stale lock: ${describeHolder(current)} is no longer running`,
         );
-        continue;
-      }
+      else await new Promise((r) => setTimeout(r, 5)); // another contender is taking over
+      continue;
     }
     const waited = now().getTime() - began;
     if (waited >= timeoutMs) throw new LockBusyError(current, path, options.busy === "wait" ? waited : 0);
