@@ -2,36 +2,14 @@
  * The data loaders of src/data, run as Framework runs them (a child process each, all at once,
  * reading the warehouse read-only) against a warehouse loaded from the hand-made fixtures.
  */
-import {spawn} from "node:child_process";
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {dataDir, runLoader} from "./loaderHarness.js";
 import {fromColumns} from "../../src/components/columnar.js";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
 import {Warehouse} from "../../src/pipelines/warehouse.js";
 import {fixture, makeInbox, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
-
-const dataDir = fileURLToPath(new URL("../../src/data/", import.meta.url));
-const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-function runLoader(
-  file: string,
-  warehouse: string,
-): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(dataDir, file)], {
-      cwd: projectRoot,
-      env: {...process.env, RETURNSCOPE_WAREHOUSE: warehouse},
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout, stderr}));
-  });
-}
 
 let dir: string;
 let cleanup: () => Promise<void>;

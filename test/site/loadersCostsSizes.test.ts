@@ -4,10 +4,9 @@
  * loaded from the hand-made fixtures: what they publish adds up to the marts, checked by independent
  * SQL. The SKU list's cap is checked on a warehouse whose marts.return_costs is generated in SQL.
  */
-import {spawn} from "node:child_process";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {loaderOutput} from "./loaderHarness.js";
 import {
   costProvinceRows,
   costReasonRows,
@@ -20,9 +19,6 @@ import {ensureFresh} from "../../src/pipelines/refresh.js";
 import {Warehouse} from "../../src/pipelines/warehouse.js";
 import {fixture, makeInbox, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
 
-const dataDir = fileURLToPath(new URL("../../src/data/", import.meta.url));
-const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
-
 const LOADERS = [
   "return_costs/reasons",
   "return_costs/skus",
@@ -32,29 +28,7 @@ const LOADERS = [
   "product_size_verdicts",
 ] as const;
 
-function runLoader(
-  name: string,
-  warehouse: string,
-): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(dataDir, `${name}.json.ts`)], {
-      cwd: projectRoot,
-      env: {...process.env, RETURNSCOPE_WAREHOUSE: warehouse},
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout, stderr}));
-  });
-}
-
-async function load(name: string, warehouse: string): Promise<string> {
-  const result = await runLoader(name, warehouse);
-  if (result.code !== 0) throw new Error(`${name} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
+const load = loaderOutput;
 
 let dir: string;
 let cleanup: () => Promise<void>;

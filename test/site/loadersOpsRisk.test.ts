@@ -7,19 +7,15 @@
  * word next to phone numbers, handles, names and an address. Every loader is checked against its
  * mart with a query of its own; no buyer field, core buyer_key, order ID or comment PII may appear.
  */
-import {spawn} from "node:child_process";
 import {cp, mkdir} from "node:fs/promises";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {runLoader} from "./loaderHarness.js";
 import {refreshMarts} from "../../src/pipelines/metrics/refresh.js";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
 import {generateSample} from "../../src/pipelines/sample/generate.js";
 import {Warehouse, type Row} from "../../src/pipelines/warehouse.js";
 import {fixture, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
-
-const dataDir = fileURLToPath(new URL("../../src/data/", import.meta.url));
-const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The loaders of the three pages, by page. */
 const PAGES: Record<string, string[]> = {
@@ -60,24 +56,6 @@ const COMMENT_SECRETS = [
   "张女士",
   "幸福路",
 ];
-
-function runLoader(
-  name: string,
-  warehouse: string,
-): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(dataDir, `${name}.json.ts`)], {
-      cwd: projectRoot,
-      env: {...process.env, RETURNSCOPE_WAREHOUSE: warehouse},
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout, stderr}));
-  });
-}
 
 let cleanup: () => Promise<void>;
 let warehousePath: string;
