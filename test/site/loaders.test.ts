@@ -2,12 +2,15 @@
  * The data loaders of src/data, run as Framework runs them (a child process each, all at once,
  * reading the warehouse read-only) against a warehouse loaded from the hand-made fixtures.
  */
-import {readdir} from "node:fs/promises";
+import {readFile, readdir} from "node:fs/promises";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {dataDir, runLoader} from "./loaderHarness.js";
 import {fromColumns} from "../../src/components/columnar.js";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
+import {memoryLogger} from "../../src/pipelines/logger.js";
+import {cacheKey, emitQuery} from "../../src/pipelines/site/loader.js";
+import {loaderCalls, precomputeLoaders} from "../../src/pipelines/site/precompute.js";
 import {Warehouse} from "../../src/pipelines/warehouse.js";
 import {fixture, makeInbox, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
 
@@ -148,6 +151,29 @@ describe("data loaders", () => {
       ...keys.map((k) => String(k.buyer_key)),
     ])
       expect(text, secret).not.toContain(secret);
+  });
+
+  it("precomputed in one process (returnscope build), give byte for byte what each loader writes", async () => {
+    const {calls, others} = await loaderCalls(dataDir);
+    expect(others).toEqual([]); // every loader is one emitQuery call, so every one is precomputed
+    const cache = join(dir, "loader-cache");
+    const result = await precomputeLoaders(warehousePath, dataDir, cache, memoryLogger());
+    expect(result.failed).toEqual([]);
+    for (const call of calls) {
+      const precomputed = await readFile(join(cache, cacheKey(call.name, call.options)), "utf8");
+      expect(precomputed, call.file).toBe(outputs.get(call.file.replace(/\.json\.ts$/, "")));
+    }
+    // A loader given the cache writes it without opening the warehouse (here: a missing one).
+    const call = calls.find((c) => c.file === "problem_skus.json.ts")!;
+    const written: string[] = [];
+    await emitQuery(call.name, call.options, {
+      env: {RETURNSCOPE_LOADER_CACHE: cache, RETURNSCOPE_WAREHOUSE: join(dir, "nowhere.duckdb")},
+      write: (text) => void written.push(text),
+      fail: (message) => {
+        throw new Error(message);
+      },
+    });
+    expect(written.join("")).toBe(outputs.get("problem_skus"));
   });
 
   it("fail in one line when the warehouse is missing", async () => {

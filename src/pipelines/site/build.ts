@@ -10,8 +10,9 @@ import {existsSync} from "node:fs";
 import {readdir, rename, rm} from "node:fs/promises";
 import {basename, dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
-import {PipelineError} from "../errors.js";
+import {PipelineError, errorMessage} from "../errors.js";
 import type {Logger} from "../logger.js";
+import {precomputeLoaders} from "./precompute.js";
 import {scanSite, type SiteFinding} from "./scan.js";
 
 /** The repository root: where package.json, observablehq.config.ts and node_modules are. */
@@ -95,12 +96,27 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const removed = await clearLoaderCache(join(projectRoot, "src"));
   if (removed.length) options.logger.info(`cleared cached loader outputs: ${removed.join(", ")}`);
   const loaderErrors: string[] = [];
+  // Every loader's query in this process, the warehouse opened once (precompute.ts).
+  const loaderCache = join(dirname(out), `.${basename(out)}.loaders-${process.pid}`);
+  await rm(loaderCache, {recursive: true, force: true});
+  const precomputed = await precomputeLoaders(
+    resolve(options.warehouse),
+    join(projectRoot, "src", "data"),
+    loaderCache,
+    options.logger,
+  ).catch(async (error) => {
+    // No warehouse, or it cannot be opened: the loaders say so themselves, as before.
+    await rm(loaderCache, {recursive: true, force: true});
+    if (options.verbose) options.logger.info(`loaders not precomputed: ${errorMessage(error)}`);
+    return null;
+  });
   const {code, tail} = await runFramework(
     projectRoot,
     {
       ...(options.env ?? process.env),
       RETURNSCOPE_WAREHOUSE: resolve(options.warehouse),
       RETURNSCOPE_SITE_OUTPUT: staging,
+      ...(precomputed ? {RETURNSCOPE_LOADER_CACHE: loaderCache} : {}),
     },
     (line) => {
       // Framework's progress line ("load /data/x.json → [missing] ") has no line end of its own.
@@ -109,6 +125,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       if (options.verbose) options.logger.info(line);
     },
   );
+  await rm(loaderCache, {recursive: true, force: true});
   if (code !== 0) {
     await rm(staging, {recursive: true, force: true});
     if (!options.verbose) for (const line of tail) options.logger.error(line);

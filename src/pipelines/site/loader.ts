@@ -5,10 +5,10 @@
  */
 import {existsSync} from "node:fs";
 import {readFile} from "node:fs/promises";
-import {resolve} from "node:path";
+import {join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {PipelineError, errorMessage} from "../errors.js";
-import {Warehouse, type Json} from "../warehouse.js";
+import type {Warehouse, Json} from "../warehouse.js";
 import {toColumns} from "../../components/columnar.js";
 
 export const DEFAULT_WAREHOUSE = "./data/warehouse.duckdb";
@@ -69,12 +69,41 @@ const processIo: LoaderIo = {
   },
 };
 
+/** The file name under RETURNSCOPE_LOADER_CACHE of a loader's precomputed output. */
+export function cacheKey(name: string, options: LoaderOptions = {}): string {
+  return `${name}${options.columnar ? ".columns" : ""}.json`;
+}
+
+/** What a loader writes: the rows (or null), as JSON, column-wise when asked. */
+export async function loaderText(
+  warehouse: Warehouse,
+  name: string,
+  options: LoaderOptions = {},
+): Promise<string> {
+  const rows = await loadRows(warehouse, name, options);
+  return JSON.stringify(rows && options.columnar ? toColumns(rows as Record<string, unknown>[]) : rows);
+}
+
 /**
  * The whole body of a data loader: `await emitQuery("problem_skus")`. A failure is reported on
  * stderr and the process exits non-zero, which fails `observable build`.
+ *
+ * `returnscope build` runs every loader's query first, in one process with the warehouse open
+ * once (precompute.ts), and passes the folder as RETURNSCOPE_LOADER_CACHE: a loader then writes
+ * that output instead of opening the warehouse itself — the same bytes, without a DuckDB start and
+ * a warehouse open per loader. Without the variable (observable preview, tests) it queries.
  */
 export async function emitQuery(name: string, options: LoaderOptions = {}, io = processIo): Promise<void> {
   try {
+    const cache = io.env.RETURNSCOPE_LOADER_CACHE;
+    if (cache) {
+      const cached = await readFile(join(cache, cacheKey(name, options)), "utf8").catch(() => null);
+      if (cached !== null) {
+        io.write(cached);
+        return;
+      }
+    }
+    const {Warehouse} = await import("../warehouse.js");
     const path = warehousePath(io.env);
     if (!existsSync(path))
       throw new PipelineError(
