@@ -16,6 +16,7 @@ export default {
     {name: "渠道与达人 Channels", path: "/pages/channels"},
     {name: "成本与损耗 Costs", path: "/pages/costs"},
     {name: "售后时效 Operations", path: "/pages/operations"},
+    {name: "售后工作台 Worklist", path: "/pages/worklist"},
     {name: "体验分风险 Platform score", path: "/pages/platform"},
     {name: "风险 Risk", path: "/pages/risk"},
     {name: "周报 Weekly reports", path: "/reports/"},

@@ -10,6 +10,11 @@ import {
   type RiskConfig,
 } from "./metrics/assumptions.js";
 import {DEFAULT_COST_CONFIG, normalizeCostConfig, type CostConfig} from "./metrics/costConfig.js";
+import {
+  DEFAULT_COMMENT_THEMES_CONFIG,
+  normalizeCommentThemesConfig,
+  type CommentThemesConfig,
+} from "./metrics/commentThemeConfig.js";
 import {REASON_GROUPS, type ReasonGroup, type ReasonRule} from "./normalize/index.js";
 import {DEFAULT_API_CONFIG, normalizeApiConfig, type ApiConfig} from "./api/settings.js";
 import {DEFAULT_DELIVERY_CONFIG, normalizeDeliveryConfig, type DeliveryConfig} from "./delivery/index.js";
@@ -34,6 +39,8 @@ export interface Config {
   platform: PlatformConfig;
   /** Thresholds of the risk signals. */
   risk: RiskConfig;
+  /** Themes of buyer comments (added to the built-in lexicon) and when a theme counts as growing. */
+  commentThemes: CommentThemesConfig;
   /** What `returnscope schedule` runs and when (Asia/Shanghai by default). */
   schedule: ScheduleConfig;
   /** Where the weekly report goes (group robots, e-mail); secrets only from the environment. */
@@ -56,6 +63,7 @@ export function defaultConfig(): Config {
     costs: DEFAULT_COST_CONFIG,
     platform: DEFAULT_PLATFORM_CONFIG,
     risk: DEFAULT_RISK_CONFIG,
+    commentThemes: DEFAULT_COMMENT_THEMES_CONFIG,
     schedule: DEFAULT_SCHEDULE_CONFIG,
     delivery: DEFAULT_DELIVERY_CONFIG,
     api: DEFAULT_API_CONFIG,
@@ -95,6 +103,7 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
     "costs",
     "platform",
     "risk",
+    "commentThemes",
     "schedule",
     "delivery",
     "api",
@@ -143,6 +152,8 @@ export function normalizeConfig(spec: unknown, source: string, base: Config = de
   if (input.costs !== undefined) config.costs = normalizeCostConfig(input.costs, source);
   if (input.platform !== undefined) config.platform = normalizePlatformConfig(input.platform, source);
   if (input.risk !== undefined) config.risk = normalizeRiskConfig(input.risk, source);
+  if (input.commentThemes !== undefined)
+    config.commentThemes = normalizeCommentThemesConfig(input.commentThemes, source);
   if (input.schedule !== undefined) config.schedule = normalizeScheduleConfig(input.schedule, source);
   if (input.delivery !== undefined) config.delivery = normalizeDeliveryConfig(input.delivery, source);
   if (input.api !== undefined) config.api = normalizeApiConfig(input.api, source);

@@ -298,12 +298,17 @@ export async function ensureFresh(warehouse: Warehouse, config: Config): Promise
 
 /**
  * The marts are functions of core; they are rebuilt whenever core has changed since they were built
- * (a file loaded, core rebuilt for a new config, other cost/platform/risk assumptions), so no
+ * (a file loaded, core rebuilt for a new config, other cost/platform/risk/comment-theme assumptions), so no
  * reader ever sees figures that ignore
  * loaded data. Ingest calls this once after its files; readers call it through ensureFresh.
  */
 export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
-  const assumptions = {costs: config.costs, platform: config.platform, risk: config.risk};
+  const assumptions = {
+    costs: config.costs,
+    platform: config.platform,
+    risk: config.risk,
+    commentThemes: config.commentThemes,
+  };
   const loaded = await warehouse.one(
     "select coalesce(max(file_id), 0) as id from meta.ingest_log where status = 'loaded'",
   );

@@ -63,6 +63,7 @@ const PAGES = [
   "pages/channels.html",
   "pages/costs.html",
   "pages/operations.html",
+  "pages/worklist.html",
   "pages/platform.html",
   "pages/risk.html",
   "pages/definitions.html",
@@ -484,6 +485,142 @@ describe.skipIf(!runs)("the built site in Chromium", {timeout: 120_000}, () => {
     await page.context().close();
   });
 
+  it("comment themes: a SKU's themes on the products page and the reasons page's theme × product table are the warehouse's", async () => {
+    // Products: the SKU with the most themed after-sales among those with a theme that grew.
+    const [target] = await query(
+      `select t.shop_id, t.sku_code from marts.sku_comment_themes t join marts.problem_skus p using (shop_id, sku_code)
+       group by all having bool_or(t.is_growing) order by sum(t.after_sale_count) desc, t.shop_id, t.sku_code limit 1`,
+    );
+    expect(target).toBeDefined();
+    const shop = String(target!.shop_id);
+    const sku = String(target!.sku_code);
+    const [totals] = await query(
+      `select sum(commented_count)::double as commented, sum(return_count)::double as returns
+       from marts.sku_comment_weeks where shop_id = $shop and sku_code = $sku`,
+      {shop, sku},
+    );
+    const themes = await query(
+      `select theme, sum(after_sale_count)::double as n, sum(return_count)::double as r, min(theme_order) as o,
+              max(week) filter (where is_growing) as grew
+       from marts.sku_comment_themes where shop_id = $shop and sku_code = $sku group by theme order by n desc, o`,
+      {shop, sku},
+    );
+    const share = (a: number, b: number) => formatPercent(b > 0 ? a / b : null);
+    const products = await open(site.url + "pages/products.html");
+    const skus = products.page.locator('[data-table="skus"]');
+    await skus.locator('input[type="search"]').fill(sku);
+    await skus.locator(`tbody tr[data-key="${shop}/${sku}"]`).click();
+    await expect.poll(() => products.page.locator('[data-detail="sku"]').textContent()).toContain(sku);
+    await expect
+      .poll(() => tableRows(products.page, "sku-themes"))
+      .toEqual(
+        themes.map((t) => [
+          String(t.theme),
+          formatNumber(Number(t.n)),
+          share(Number(t.n), Number(totals!.commented)),
+          formatNumber(Number(t.r)),
+          share(Number(t.r), Number(totals!.returns)),
+          t.grew === null ? "" : `▲ ${t.grew}`,
+        ]),
+      );
+    expect(themes.some((t) => t.grew !== null)).toBe(true);
+    // The comments listed beside them, with the themes each carries.
+    const commentThemes = await query(
+      `select coalesce(array_to_string(t.themes, '、'), '') as themes
+       from marts.sku_comments c left join intermediate.int_after_sale_comment_themes t using (after_sale_id)
+       where c.shop_id = $shop and c.sku_code = $sku and c.comment_rank <= 5 order by c.comment_rank`,
+      {shop, sku},
+    );
+    expect((await tableRows(products.page, "sku-comments")).map((r) => r[6])).toEqual(
+      commentThemes.map((c) => String(c.themes) || "—"),
+    );
+    await screenshot(products.page, "pages_products_themes");
+    expect(products.problems).toEqual([]);
+    await products.page.context().close();
+
+    // Reasons: the products with the most commented after-sales in the page's weeks (application
+    // weeks), their commented after-sales and each theme's count and share.
+    const {page, problems} = await open(site.url + "pages/reasons.html");
+    const summary = page.locator("[data-theme-summary]");
+    await summary.waitFor();
+    const from = (await summary.getAttribute("data-from"))!;
+    const to = (await summary.getAttribute("data-to"))!;
+    const expected = async (shopFilter: string) => {
+      const params = {from, to, shop: shopFilter};
+      const productRows = await query(
+        `select shop_id, product_id, max(product_name) as name, sum(commented_count)::double as commented
+         from marts.sku_comment_weeks
+         where week_start between $from::date and $to::date and ($shop = '' or shop_id = $shop)
+         group by shop_id, product_id having sum(commented_count) > 0`,
+        params,
+      );
+      const themeRows = await query(
+        `select shop_id, product_id, theme, min(theme_order) as o, sum(after_sale_count)::double as n
+         from marts.sku_comment_themes
+         where week_start between $from::date and $to::date and ($shop = '' or shop_id = $shop)
+         group by all`,
+        params,
+      );
+      const keyOf = (r: Record<string, unknown>) => `${r.shop_id}\u0000${r.product_id ?? ""}`;
+      const top = productRows
+        .map((r) => ({
+          shop_id: String(r.shop_id),
+          product_id: r.product_id === null ? null : String(r.product_id),
+          name: r.name === null ? null : String(r.name),
+          commented: Number(r.commented),
+          key: keyOf(r),
+        }))
+        .sort((a, b) => b.commented - a.commented || a.key.localeCompare(b.key))
+        .slice(0, 15);
+      const inTop = themeRows.filter((t) => top.some((p) => p.key === keyOf(t)));
+      const totals = new Map<string, {n: number; o: number}>();
+      for (const t of inTop) {
+        const known = totals.get(String(t.theme)) ?? {n: 0, o: Number(t.o)};
+        known.n += Number(t.n);
+        totals.set(String(t.theme), known);
+      }
+      const columns = [...totals].sort((a, b) => b[1].n - a[1].n || a[1].o - b[1].o).map(([theme]) => theme);
+      // The table shows the 8 themes said most; the heatmap all of them.
+      const rows = top.map((p) => [
+        p.name ?? p.product_id ?? "—",
+        p.shop_id,
+        formatNumber(p.commented),
+        ...columns.slice(0, 8).map((theme) => {
+          const n = Number(inTop.find((t) => keyOf(t) === p.key && t.theme === theme)?.n ?? 0);
+          return n ? `${formatNumber(n)}（${share(n, p.commented)}）` : "—";
+        }),
+        p.product_id ?? "—",
+      ]);
+      const commented = productRows.reduce((s, r) => s + Number(r.commented), 0);
+      return {columns, rows, commented, cells: inTop.length};
+    };
+    const shownColumns = () =>
+      page
+        .locator('[data-table="theme-products"] thead button[data-sort^="theme:"]')
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute("data-sort")!.slice("theme:".length)));
+    const all = await expected("");
+    expect(all.rows.length).toBeGreaterThan(5);
+    expect(all.columns.length).toBeGreaterThan(5);
+    expect(Number(await summary.getAttribute("data-commented"))).toBe(all.commented);
+    await expect.poll(shownColumns).toEqual(all.columns.slice(0, 8));
+    // The heatmap: a cell for every theme said about a product in the table.
+    await expect
+      .poll(async () =>
+        Number(await page.locator('[data-chart="theme-products"]').getAttribute("data-points")),
+      )
+      .toBe(all.cells);
+    await expect.poll(() => tableRows(page, "theme-products")).toEqual(all.rows);
+    await page.selectOption('[data-filter="shop"] select', {label: "basics-store"});
+    const basics = await expected("basics-store");
+    await expect
+      .poll(async () => Number(await summary.getAttribute("data-commented")))
+      .toBe(basics.commented);
+    await expect.poll(() => tableRows(page, "theme-products")).toEqual(basics.rows);
+    await screenshot(page, "pages_reasons_themes");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it("regions page: province rates are the warehouse's, with the 未知 bucket in the table", async () => {
     const {page, problems} = await open(site.url + "pages/regions.html");
     const range = await pageRange(page);
@@ -713,6 +850,104 @@ describe.skipIf(!runs)("the built site in Chromium", {timeout: 120_000}, () => {
     await page.context().close();
   });
 
+  it("operations page: return parcels in transit and stuck, and transit times by carrier, are the warehouse's", async () => {
+    const {page, problems} = await open(site.url + "pages/operations.html");
+    const parcels = async (shop: string) => {
+      const [row] = await query(
+        `select (count(*) filter (where parcel_state = 'in_transit'))::integer as in_transit,
+                (count(*) filter (where is_stuck))::integer as stuck
+         from marts.return_parcels where $shop = '' or shop_id = $shop`,
+        {shop},
+      );
+      return row as {in_transit: number; stuck: number};
+    };
+    const section = page.locator("[data-parcels]");
+    const all = await parcels("");
+    expect(all.in_transit).toBeGreaterThan(0);
+    await expect.poll(() => section.getAttribute("data-in-transit")).toBe(String(all.in_transit));
+    expect(await section.getAttribute("data-stuck")).toBe(String(all.stuck));
+    expect(await page.locator("[data-stuck-list]").getAttribute("data-total")).toBe(String(all.stuck));
+    expect(await page.locator('[data-table="stuck-parcels"] tbody tr:not(:has(.rs-empty))').count()).toBe(
+      Math.min(all.stuck, 500),
+    );
+    // Shipping → receipt over every shop and carrier: p50 and p90 straight from the parcels.
+    const [times] = await query(
+      `select count(days_to_receipt)::integer as n, quantile_cont(days_to_receipt, 0.5) as p50,
+              quantile_cont(days_to_receipt, 0.9) as p90
+       from marts.return_parcels`,
+    );
+    const carrierTimes = page.locator("[data-carrier-times]");
+    expect(Number(await carrierTimes.getAttribute("data-timed"))).toBe(times!.n);
+    expect(Number(await carrierTimes.getAttribute("data-p50"))).toBeCloseTo(Number(times!.p50), 3);
+    expect(Number(await carrierTimes.getAttribute("data-p90"))).toBeCloseTo(Number(times!.p90), 3);
+
+    await page.selectOption('[data-filter="shop"] select', {label: "basics-store"});
+    const basics = await parcels("basics-store");
+    expect(basics.in_transit).not.toBe(all.in_transit);
+    await expect.poll(() => section.getAttribute("data-in-transit")).toBe(String(basics.in_transit));
+    const [basicsTimes] = await query(
+      "select count(days_to_receipt)::integer as n from marts.return_parcels where shop_id = 'basics-store'",
+    );
+    await expect.poll(() => carrierTimes.getAttribute("data-timed")).toBe(String(basicsTimes!.n));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("worklist page: the count is the warehouse's open, non-stale after-sales for the filter, the soonest deadline first", async () => {
+    const {page, problems} = await open(site.url + "pages/worklist.html");
+    const expected = async (shop: string, status: string) => {
+      const [row] = await query(
+        `select count(*)::integer as n, strftime(min(deadline_at), '%Y-%m-%d %H:%M:%S') as first
+         from marts.after_sale_backlog
+         where not is_stale and ($shop = '' or shop_id = $shop)
+           and ($status = '' or coalesce(after_sale_status, '未知') = $status)`,
+        {shop, status},
+      );
+      return row as {n: number; first: string | null};
+    };
+    const note = page.locator("[data-worklist]");
+    const firstDeadline = page.locator('[data-table="worklist"] tbody tr:first-child td:nth-child(7)');
+    const all = await expected("", "");
+    expect(all.n).toBeGreaterThan(10);
+    await expect.poll(() => note.getAttribute("data-total")).toBe(String(all.n));
+    expect(await firstDeadline.textContent()).toBe(all.first);
+    expect(await page.locator('[data-kpi="total"] .rs-kpi-value').textContent()).toBe(formatNumber(all.n));
+    await expect.poll(() => page.locator("[data-snapshot]").textContent()).toContain("静态快照");
+    const [asOf] = await query(
+      "select strftime(as_of_at, '%Y-%m-%d %H:%M:%S') as t from intermediate.int_shop_as_of where shop_id = 'live-apparel'",
+    );
+    expect(await page.locator("[data-snapshot]").textContent()).toContain(`live-apparel ${asOf!.t}`);
+
+    // One shop and its most common status.
+    const [common] = await query(
+      `select coalesce(after_sale_status, '未知') as status from marts.after_sale_backlog
+       where not is_stale and shop_id = 'live-apparel' group by all order by count(*) desc, status limit 1`,
+    );
+    const status = String(common!.status);
+    await page.selectOption('[data-filter="shop"] select', {label: "live-apparel"});
+    await page.selectOption('[data-filter="status"] select', {label: status});
+    const chosen = await expected("live-apparel", status);
+    expect(chosen.n).toBeLessThan(all.n);
+    await expect.poll(() => note.getAttribute("data-total")).toBe(String(chosen.n));
+    expect(await firstDeadline.textContent()).toBe(chosen.first);
+    const shops = await page.locator('[data-table="worklist"] tbody tr td:first-child').allTextContents();
+    expect(new Set(shops)).toEqual(new Set(["live-apparel"]));
+
+    // The CSV holds every listed row of the filter, with the 售后单号 and no buyer field.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator('[data-table="worklist"] [data-action="csv"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("售后工作台.csv");
+    const lines = (await readFile((await download.path())!)).subarray(3).toString("utf8").split("\r\n");
+    expect(lines[0]!.split(",").slice(0, 4)).toEqual(["店铺", "售后单号", "售后类型", "售后状态"]);
+    expect(lines.slice(1, -1)).toHaveLength(Number(await note.getAttribute("data-shown")));
+    expect(lines.join("\n")).not.toMatch(/收件人|手机|地址/);
+    await screenshot(page, "pages_worklist_filtered");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it("platform page: each shop's latest 商品品质退货率 estimate and its band are the warehouse's", async () => {
     const {page, problems} = await open(site.url + "pages/platform.html");
     const latest = await query(
@@ -832,10 +1067,10 @@ describe.skipIf(!runs)("the built site in Chromium", {timeout: 120_000}, () => {
       }
       for (const secret of buyerSecrets) expect(text.includes(secret), `${name}: ${secret}`).toBe(false);
       // No row of raw data: no 主订单编号 or 子订单编号 anywhere, and 售后单号 only in the capped work
-      // lists of the 售后时效 and 风险 pages and beside the products page's buyer comments (looked up
+      // lists of the 售后时效 (backlog and return parcels), 售后工作台 and 风险 pages and beside the products page's buyer comments (looked up
       // in the 抖店 backend; nothing about the buyer).
       const workList =
-        /^_file\/data\/(after_sale_backlog\/urgent|risk_shared_tracking|risk_late_applications\/list|appeal_candidates\/list|sku_comments)\.[0-9a-f]+\.json$/.test(
+        /^_file\/data\/(after_sale_backlog\/urgent|after_sale_backlog\/worklist|return_parcels\/stuck|return_parcels\/flags|risk_shared_tracking|risk_late_applications\/list|appeal_candidates\/list|sku_comments)\.[0-9a-f]+\.json$/.test(
           name,
         );
       const leaked = [...text.matchAll(/\d{19}/g)]

@@ -283,7 +283,7 @@ describe("risk signals on the fixture", () => {
       'x.json: risk.subjectiveKeywords[1] must be a non-empty string: ""',
     );
     expect(bad({keywords: []})).toThrow(
-      "x.json: unknown setting risk.keywords (known: minReturns, minRefundOnlyOrders, minRefundOnlyShare, lateWindowDays, subjectiveKeywords)",
+      "x.json: unknown setting risk.keywords (known: minReturns, minRefundOnlyOrders, minRefundOnlyShare, lateWindowDays, subjectiveKeywords, stuckParcelDays)",
     );
     expect(normalizeRiskConfig({}, "x.json").subjectiveKeywords).toBe(SUBJECTIVE_KEYWORDS);
   });

@@ -390,6 +390,79 @@ async function expectedReport(monday: string, settings: ReturnType<typeof settin
     v.sizes_returning_more === null ? MISSING : String(v.sizes_returning_more),
   ]);
 
+  // Buyer comments: themes that grew in the week the after-sales were applied for, the rule applied
+  // here again to the mart's weekly counts (not its prior_* columns or is_growing flag).
+  const [rule] = await q(
+    `select max(value) filter (where parameter = 'growth_prior_weeks')::integer as weeks,
+            max(value) filter (where parameter = 'growth_min_count_increase')::double as min_count,
+            max(value) filter (where parameter = 'growth_min_share_increase')::double as min_share
+     from marts.cost_assumptions where area = 'comments'`,
+  );
+  const [commented] = await q(
+    `select coalesce(sum(commented_count), 0)::double as commented, coalesce(sum(themed_count), 0)::double as themed
+     from marts.sku_comment_weeks where week = $week`,
+    {week: week!},
+  );
+  extra.push(
+    formatNumber(n(commented!.commented)),
+    formatNumber(n(commented!.themed)),
+    formatNumber(n(rule!.weeks)),
+    formatNumber(n(rule!.min_count)),
+    pts(n(rule!.min_share), 0).replace("+", ""),
+  );
+  const themeCounts = await q(
+    `with sku_weeks as (
+         select shop_id, product_id, sku_code, week_start, sum(commented_count) as commented
+         from marts.sku_comment_weeks group by all
+     ),
+     now as (
+         select t.*, sku_weeks.commented from marts.sku_comment_themes t
+         join sku_weeks using (shop_id, sku_code, week_start)
+         where t.week = $week and sku_weeks.product_id is not distinct from t.product_id
+     )
+     select now.shop_id, now.sku_code, now.product_id, now.product_name, now.theme, now.theme_order,
+            now.after_sale_count::double as count, now.commented::double as commented,
+            (select coalesce(sum(p.after_sale_count), 0) from marts.sku_comment_themes p
+             where p.shop_id = now.shop_id and p.sku_code = now.sku_code and p.theme = now.theme
+               and p.product_id is not distinct from now.product_id
+               and p.week_start >= now.week_start - 7 * $weeks and p.week_start < now.week_start)::double as prior_count,
+            (select coalesce(sum(p.commented_count), 0) from marts.sku_comment_weeks p
+             where p.shop_id = now.shop_id and p.sku_code = now.sku_code
+               and p.product_id is not distinct from now.product_id
+               and p.week_start >= now.week_start - 7 * $weeks and p.week_start < now.week_start)::double as prior_commented
+     from now`,
+    {week: week!, weeks: n(rule!.weeks)},
+  );
+  tables.themes = themeCounts
+    .map((t) => {
+      const share = n(t.count) / n(t.commented);
+      const priorShare = n(t.prior_commented) > 0 ? n(t.prior_count) / n(t.prior_commented) : 0;
+      const average = n(t.prior_count) / n(rule!.weeks);
+      return {t, share, priorShare, average, increase: share - priorShare};
+    })
+    .filter(
+      (g) => n(g.t.count) - g.average >= n(rule!.min_count) - 1e-9 && g.increase >= n(rule!.min_share) - 1e-9,
+    )
+    .sort(
+      (a, b) =>
+        b.increase - a.increase ||
+        n(b.t.count) - n(a.t.count) ||
+        String(a.t.shop_id).localeCompare(String(b.t.shop_id)) ||
+        String(a.t.sku_code).localeCompare(String(b.t.sku_code)) ||
+        n(a.t.theme_order) - n(b.t.theme_order),
+    )
+    .map((g) => [
+      String(g.t.shop_id),
+      String(g.t.sku_code),
+      String(g.t.product_name ?? g.t.product_id ?? MISSING),
+      String(g.t.theme),
+      formatNumber(n(g.t.count)),
+      pct(g.share),
+      g.average.toFixed(1),
+      pct(g.priorShare),
+      pts(g.increase, 0),
+    ]);
+
   // Platform estimates on the week's last day (or the shop's last day within the week).
   const bandRows = await q(
     `select split_part(key, ':', 1) as metric, split_part(key, ':', 2)::integer as band,
@@ -492,6 +565,28 @@ async function expectedReport(monday: string, settings: ReturnType<typeof settin
     hours(nOrNull(t.refund_prior)),
   ]);
 
+  // Return parcels: in transit and stuck as of each shop's data; stuck and new 退货异常 in the week.
+  const parcels = await q(
+    `select shop_id, strftime(max(as_of_at), '%Y-%m-%d %H:%M') as as_of,
+            count(*) filter (where parcel_state = 'in_transit')::double as in_transit,
+            count(*) filter (where is_stuck)::double as stuck,
+            count(*) filter (where is_stuck and strftime(stuck_since_at, '%G-W%V') = $week)::double as stuck_in_week,
+            count(*) filter (
+                where has_return_exception and strftime(coalesce(return_shipped_at, applied_at), '%G-W%V') = $week
+            )::double as exceptions
+     from marts.return_parcels group by shop_id order by shop_id`,
+    {week: week!},
+  );
+  tables.parcels = parcels.map((p) =>
+    [String(p.shop_id), String(p.as_of)].concat(
+      [p.in_transit, p.stuck, p.stuck_in_week, p.exceptions].map((v) => formatNumber(n(v))),
+    ),
+  );
+  const [stuckDays] = await q(
+    "select value from marts.cost_assumptions where area = 'risk' and parameter = 'stuck_parcel_days'",
+  );
+  extra.push(formatNumber(n(stuckDays!.value)));
+
   // Risk signals that appeared in the week.
   const inWeek = (column: string) => `strftime(${column}, '%G-W%V') = $week`;
   const [risk] = await q(
@@ -532,9 +627,11 @@ const TABLE_HEADERS: Record<string, string[]> = {
   provinces: ["省份", "扣除全部后"],
   skuTop: ["问题SKU排名"],
   sizes: ["结论", "偏小说法"],
+  themes: ["主题", "占有说明售后"],
   platform: ["指标", "分档得分"],
   backlog: ["截至", "已逾期"],
   times: ["本周申请"],
+  parcels: ["退货在途", "其中本周转为卡住"],
   risks: ["信号"],
 };
 

@@ -3,7 +3,8 @@
  * read and that every printed figure can show beside it: marts.cost_assumptions, one row per
  * parameter (and key), with its value and whether it is a default or came from the config file.
  *
- * The `platform` and `risk` config sections are normalized here; `costs` in costConfig.ts.
+ * The `platform` and `risk` config sections are normalized here; `costs` in costConfig.ts,
+ * `commentThemes` in commentThemeConfig.ts.
  */
 import {createHash} from "node:crypto";
 import type {Warehouse} from "../warehouse.js";
@@ -20,6 +21,11 @@ import {
   type FreightRates,
 } from "./costConfig.js";
 import {SUBJECTIVE_KEYWORDS} from "./riskKeywords.js";
+import {
+  commentThemeParameters,
+  DEFAULT_COMMENT_THEMES_CONFIG,
+  type CommentThemesConfig,
+} from "./commentThemeConfig.js";
 
 /** A score band: rates up to and including `upTo` score `score`; null upTo = no upper limit. */
 export interface ScoreBand {
@@ -63,6 +69,8 @@ export interface RiskConfig {
   lateWindowDays: number;
   /** Words in 用户售后说明 that make a quality claim look subjective (riskKeywords.ts). */
   subjectiveKeywords: readonly string[];
+  /** A return parcel in transit (shipped back, not yet received) longer than this many days is stuck. */
+  stuckParcelDays: number;
   configured: readonly string[];
 }
 
@@ -97,6 +105,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = Object.freeze({
   minRefundOnlyShare: 0.5,
   lateWindowDays: 7,
   subjectiveKeywords: SUBJECTIVE_KEYWORDS,
+  stuckParcelDays: 5,
   configured: [],
 } satisfies RiskConfig);
 
@@ -104,12 +113,15 @@ export interface Assumptions {
   costs: CostConfig;
   platform: PlatformConfig;
   risk: RiskConfig;
+  /** The comment-theme lexicon and growth rule (commentThemeConfig.ts); the defaults when left out. */
+  commentThemes?: CommentThemesConfig;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = Object.freeze({
   costs: DEFAULT_COST_CONFIG,
   platform: DEFAULT_PLATFORM_CONFIG,
   risk: DEFAULT_RISK_CONFIG,
+  commentThemes: DEFAULT_COMMENT_THEMES_CONFIG,
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -200,6 +212,7 @@ const RISK_KEYS = [
   "minRefundOnlyShare",
   "lateWindowDays",
   "subjectiveKeywords",
+  "stuckParcelDays",
 ] as const;
 
 /** Normalizes the `risk` section: the thresholds of the risk lists and the subjective words. */
@@ -228,6 +241,8 @@ export function normalizeRiskConfig(spec: unknown, source: string, key = "risk")
     );
   if (input.lateWindowDays !== undefined)
     config.lateWindowDays = specNumber(source, `${key}.lateWindowDays`, input.lateWindowDays, 0, 365);
+  if (input.stuckParcelDays !== undefined)
+    config.stuckParcelDays = specNumber(source, `${key}.stuckParcelDays`, input.stuckParcelDays, 0, 365);
   if (input.subjectiveKeywords !== undefined) {
     const words = input.subjectiveKeywords;
     if (!Array.isArray(words) || words.length === 0)
@@ -254,7 +269,7 @@ export function normalizeRiskConfig(spec: unknown, source: string, key = "risk")
 // ------------------------------------------------------------------------------------------------
 // The table.
 
-export type AssumptionArea = "costs" | "platform" | "risk";
+export type AssumptionArea = "costs" | "platform" | "risk" | "comments";
 
 /** One row of marts.cost_assumptions. */
 export interface AssumptionRow {
@@ -271,7 +286,8 @@ export interface AssumptionRow {
   note: string;
 }
 
-type Entry = {key?: string; value?: number | null; text?: string};
+/** `source` overrides the parameter's (config when its config key was set) for one entry. */
+type Entry = {key?: string; value?: number | null; text?: string; source?: "default" | "config"};
 
 /** One parameter: the config key it comes from, its entries (one per key), and how to read it. */
 interface Parameter {
@@ -490,6 +506,14 @@ function riskParameters(risk: RiskConfig): Parameter[] {
       tag: "[U]",
       note: "品质原因售后说明中的主观词（4 个来自 §3.2 [B]）· subjective words in a quality claim's comment (riskKeywords.ts)",
     },
+    {
+      configKey: "stuckParcelDays",
+      parameter: "stuck_parcel_days",
+      entries: [{value: risk.stuckParcelDays}],
+      unit: "天",
+      tag: "[U]",
+      note: "退货包裹寄出后超过此天数仍未签收（在途）即为卡住；平台未公布时限 · a return parcel in transit longer than this is stuck",
+    },
   ];
 }
 
@@ -499,6 +523,11 @@ export function assumptionRows(assumptions: Assumptions): AssumptionRow[] {
     ["costs", assumptions.costs.configured, costParameters(assumptions.costs)],
     ["platform", assumptions.platform.configured, platformParameters(assumptions.platform)],
     ["risk", assumptions.risk.configured, riskParameters(assumptions.risk)],
+    [
+      "comments",
+      (assumptions.commentThemes ?? DEFAULT_COMMENT_THEMES_CONFIG).configured,
+      commentThemeParameters(assumptions.commentThemes ?? DEFAULT_COMMENT_THEMES_CONFIG),
+    ],
   ];
   return areas.flatMap(([area, configured, parameters]) =>
     parameters.flatMap(({configKey, parameter, entries, unit, tag, note}) =>
@@ -509,7 +538,7 @@ export function assumptionRows(assumptions: Assumptions): AssumptionRow[] {
         value: entry.value ?? null,
         text_value: entry.text ?? null,
         unit,
-        source: configured.includes(configKey) ? ("config" as const) : ("default" as const),
+        source: entry.source ?? (configured.includes(configKey) ? ("config" as const) : ("default" as const)),
         tag,
         note,
       })),
@@ -539,6 +568,7 @@ export async function writeCostAssumptions(
     costs: config,
     platform: others.platform ?? DEFAULT_PLATFORM_CONFIG,
     risk: others.risk ?? DEFAULT_RISK_CONFIG,
+    commentThemes: others.commentThemes ?? DEFAULT_COMMENT_THEMES_CONFIG,
   });
   await warehouse.run("create schema if not exists marts");
   await warehouse.run(

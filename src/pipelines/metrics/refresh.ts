@@ -27,10 +27,15 @@ export const MART_MODELS: readonly string[] = [
   "marts/platform_score_daily.sql",
   "marts/risk_buyers.sql",
   "marts/risk_shared_tracking.sql",
+  "marts/return_parcels.sql",
+  "marts/return_parcel_carriers.sql",
   "marts/risk_late_applications.sql",
   "marts/appeal_candidates.sql",
   "intermediate/int_after_sale_comments.sql",
   "marts/sku_comments.sql",
+  "intermediate/int_after_sale_comment_themes.sql",
+  "marts/sku_comment_weeks.sql",
+  "marts/sku_comment_themes.sql",
 ];
 
 /**

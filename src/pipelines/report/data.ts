@@ -13,7 +13,10 @@ import {count, num, reportQuery, text} from "./queries.js";
 import {
   REPORT_DEFAULTS,
   type BacklogShop,
+  type CommentThemeGrowth,
+  type CommentThemeSection,
   type HandlingTimes,
+  type ParcelShop,
   type PlatformScore,
   type ProvinceSection,
   type ProvinceShift,
@@ -223,6 +226,31 @@ const verdictOf = (row: Row): SizeVerdict => {
   };
 };
 
+const themeGrowthOf = (row: Row): CommentThemeGrowth => ({
+  shopId: String(row.shop_id),
+  skuCode: String(row.sku_code),
+  productId: text(row.product_id),
+  productName: text(row.product_name),
+  theme: String(row.theme),
+  afterSaleCount: count(row.after_sale_count),
+  commentedCount: count(row.commented_count),
+  shareOfComments: num(row.share_of_comments),
+  priorAverageCount: num(row.prior_average_count),
+  priorShareOfComments: num(row.prior_share_of_comments),
+  shareIncrease: num(row.share_increase),
+});
+
+function commentThemeSection(week: Row | undefined, growing: Row[]): CommentThemeSection {
+  return {
+    commentedCount: count(week?.commented_count),
+    themedCount: count(week?.themed_count),
+    priorWeeks: count(week?.prior_weeks),
+    minCountIncrease: count(week?.min_count_increase),
+    minShareIncrease: count(week?.min_share_increase),
+    growing: growing.map(themeGrowthOf),
+  };
+}
+
 const scoreOf = (row: Row): PlatformScore => ({
   shopId: String(row.shop_id),
   metric: String(row.metric),
@@ -282,6 +310,15 @@ function timesOf(rows: Row[]): HandlingTimes[] {
     });
 }
 
+const parcelOf = (row: Row): ParcelShop => ({
+  shopId: String(row.shop_id),
+  asOfAt: String(row.as_of_at),
+  inTransitCount: count(row.in_transit_count),
+  stuckCount: count(row.stuck_count),
+  stuckInWeekCount: count(row.stuck_in_week_count),
+  exceptionInWeekCount: count(row.exception_in_week_count),
+});
+
 const riskOf = (row: Row): RiskSignal => ({
   signal: String(row.signal) as RiskSignalName,
   count: count(row.signal_count),
@@ -337,10 +374,13 @@ export async function buildReportData(
   const spikes = await query("sku_spikes", {spike_week_start: shiftWeek(week, -3).start});
   const top = await query("sku_top", {limit: settings.topSkus});
   const sizes = await query("size_verdicts");
+  const themeWeek = await query("comment_theme_week");
+  const themes = await query("comment_themes");
   const scores = await query("platform_scores");
   const bands = await query("platform_bands");
   const backlog = await query("backlog");
   const times = await query("handling_times");
+  const parcels = await query("parcels");
   const risks = await query("risks");
 
   return {
@@ -358,8 +398,10 @@ export async function buildReportData(
     provinces: provinceSection(provinces, settings),
     skus: {spikeWeek: shiftWeek(week, -3), spikes: spikes.map(spikeOf), top: top.map(skuReturnsOf)},
     sizes: sizes.map(verdictOf),
+    commentThemes: commentThemeSection(themeWeek[0], themes),
     platform: {scores: scores.map(scoreOf), bands: bandsOf(bands)},
     sla: {backlog: backlog.map(backlogOf), times: timesOf(times)},
+    parcels: {stuckDays: num(parcels[0]?.stuck_parcel_days), shops: parcels.map(parcelOf)},
     risks: risks.map(riskOf),
   };
 }

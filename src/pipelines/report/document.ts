@@ -280,6 +280,51 @@ function sizeBlocks(data: ReportData): Block[] {
   return blocks;
 }
 
+function commentThemeBlocks(data: ReportData): Block[] {
+  const themes = data.commentThemes;
+  const weeks = count(themes.priorWeeks);
+  const blocks: Block[] = [
+    {kind: "heading", level: 3, text: "买家说法"},
+    {
+      kind: "paragraph",
+      text:
+        `按售后申请周：本周申请、有说明（用户售后说明）的售后 ${count(themes.commentedCount)} 单，其中 ${count(themes.themedCount)} 单说到词表中的主题（marts.sku_comment_themes，一条说明可含多个主题）。` +
+        `增长：某 SKU 的某主题本周售后数比前 ${weeks} 周的周均多至少 ${count(themes.minCountIncrease)} 单，` +
+        `且占该 SKU 有说明售后的比例比前 ${weeks} 周高至少 ${pointChange(themes.minShareIncrease).replace(/^\+/, "")}。`,
+    },
+  ];
+  if (themes.growing.length === 0) blocks.push({kind: "paragraph", text: "本周无增长的买家说法主题。"});
+  else
+    blocks.push(
+      table(
+        "comment-themes",
+        [
+          ["店铺", "left"],
+          ["SKU", "left"],
+          ["商品", "left"],
+          ["主题", "left"],
+          ["本周售后数", "right"],
+          ["占有说明售后", "right"],
+          [`前${weeks}周周均`, "right"],
+          [`前${weeks}周占比`, "right"],
+          ["变化", "right"],
+        ],
+        themes.growing.map((t) => [
+          t.shopId,
+          t.skuCode,
+          t.productName ?? t.productId ?? MISSING,
+          t.theme,
+          count(t.afterSaleCount),
+          pct(t.shareOfComments),
+          t.priorAverageCount === null ? MISSING : t.priorAverageCount.toFixed(1),
+          pct(t.priorShareOfComments),
+          pointChange(t.shareIncrease),
+        ]),
+      ),
+    );
+  return blocks;
+}
+
 function provinceBlocks(data: ReportData): Block[] {
   const {provinces, settings, headline} = data;
   const blocks: Block[] = [
@@ -451,6 +496,46 @@ function slaBlocks(data: ReportData): Block[] {
   return blocks;
 }
 
+function parcelBlocks(data: ReportData): Block[] {
+  const {stuckDays, shops} = data.parcels;
+  const days = stuckDays === null ? MISSING : String(stuckDays);
+  const blocks: Block[] = [
+    {kind: "heading", level: 3, text: "退货物流"},
+    {
+      kind: "paragraph",
+      text: `买家已寄回、商家尚未收到的退货截至各店最新数据时间（marts.return_parcels）：在途超过 ${days} 天为卡住；导出中没有退货异常出现的时间，按退货发货时间归周。`,
+    },
+  ];
+  if (shops.length === 0) {
+    blocks.push({kind: "paragraph", text: "没有退货包裹。"});
+    return blocks;
+  }
+  if (shops.every((s) => s.stuckCount === 0 && s.exceptionInWeekCount === 0))
+    blocks.push({kind: "paragraph", text: "没有卡住的退货，本周也没有新的退货异常。"});
+  blocks.push(
+    table(
+      "parcels",
+      [
+        ["店铺", "left"],
+        ["截至", "left"],
+        ["退货在途", "right"],
+        ["卡住", "right"],
+        ["其中本周转为卡住", "right"],
+        ["本周新增退货异常", "right"],
+      ],
+      shops.map((s) => [
+        s.shopId,
+        s.asOfAt,
+        count(s.inTransitCount),
+        count(s.stuckCount),
+        count(s.stuckInWeekCount),
+        count(s.exceptionInWeekCount),
+      ]),
+    ),
+  );
+  return blocks;
+}
+
 function riskBlocks(data: ReportData): Block[] {
   const blocks: Block[] = [
     {kind: "heading", level: 3, text: "风险信号"},
@@ -493,6 +578,7 @@ function definitions(data: ReportData): string[] {
     "退款金额（退商品金额）、物流成本、损耗：marts.return_costs，按同一批次日期归属；物流成本与损耗依赖 marts.cost_assumptions 中的假设。",
     `前四周平均：${weekRange(data.headline.prior4.weeks)} 中有数据的 ${count(data.headline.prior4.weeksWithData)} 周的周平均；比率为四周合计（Σ分子 ÷ Σ分母），不是各周比率的平均。`,
     "较上周、较前四周：数量与金额为相对变化（%），比率为百分点之差。",
+    "买家说法：marts.sku_comment_themes，售后按申请时间（北京）归周，任何类型与状态；说明先脱敏再按词表匹配，只发布主题与计数，词表见 marts.cost_assumptions（comments）。",
   ];
 }
 
@@ -549,9 +635,11 @@ export function reportBlocks(data: ReportData): Block[] {
     ...reasonBlocks(data),
     ...skuBlocks(data),
     ...sizeBlocks(data),
+    ...commentThemeBlocks(data),
     ...provinceBlocks(data),
     ...platformBlocks(data),
     ...slaBlocks(data),
+    ...parcelBlocks(data),
     ...riskBlocks(data),
     {kind: "heading", level: 2, text: "口径"},
     {kind: "list", items: definitions(data)},

@@ -11,10 +11,13 @@ const queriesDir = fileURLToPath(new URL("./queries/", import.meta.url));
 
 export const REPORT_QUERIES = [
   "backlog",
+  "comment_theme_week",
+  "comment_themes",
   "costs_weekly",
   "data_range",
   "handling_times",
   "maturity_groups",
+  "parcels",
   "platform_bands",
   "platform_scores",
   "provinces",

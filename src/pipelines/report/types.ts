@@ -226,6 +226,49 @@ export interface HandlingTimes {
   priorRefundHoursMean: number | null;
 }
 
+/** Return parcels of one shop (marts.return_parcels). */
+export interface ParcelShop {
+  shopId: string;
+  asOfAt: string;
+  /** Shipped back by the buyer, not yet received, as of the shop's latest data. */
+  inTransitCount: number;
+  /** …of which in transit longer than the stuck threshold. */
+  stuckCount: number;
+  /** Stuck parcels whose threshold passed in the report week. */
+  stuckInWeekCount: number;
+  /** Parcels with a 退货异常 shipped back in the report week. */
+  exceptionInWeekCount: number;
+}
+
+/** A theme of buyer comments that grew in the report week (marts.sku_comment_themes, by application week). */
+export interface CommentThemeGrowth {
+  shopId: string;
+  skuCode: string;
+  productId: string | null;
+  productName: string | null;
+  theme: string;
+  /** After-sales applied in the week whose comment carries the theme. */
+  afterSaleCount: number;
+  /** The SKU's after-sales with a comment in the week: the share's denominator. */
+  commentedCount: number;
+  shareOfComments: number | null;
+  /** The theme's after-sales per week over the prior weeks. */
+  priorAverageCount: number | null;
+  priorShareOfComments: number | null;
+  shareIncrease: number | null;
+}
+
+export interface CommentThemeSection {
+  /** After-sales applied in the week with a comment, and those naming at least one theme. */
+  commentedCount: number;
+  themedCount: number;
+  /** The growth rule in force (docs/metrics.md §10). */
+  priorWeeks: number;
+  minCountIncrease: number;
+  minShareIncrease: number;
+  growing: CommentThemeGrowth[];
+}
+
 export type RiskSignalName = "late_applications" | "appeal_candidates" | "shared_tracking" | "risk_buyers";
 
 export interface RiskSignal {
@@ -252,7 +295,10 @@ export interface ReportData {
   provinces: ProvinceSection;
   skus: SkuSection;
   sizes: SizeVerdict[];
+  commentThemes: CommentThemeSection;
   platform: {scores: PlatformScore[]; bands: Record<string, ScoreBand[]>};
   sla: {backlog: BacklogShop[]; times: HandlingTimes[]};
+  /** Return parcels in transit, stuck and flagged; stuckDays from marts.cost_assumptions. */
+  parcels: {stuckDays: number | null; shops: ParcelShop[]};
   risks: RiskSignal[];
 }

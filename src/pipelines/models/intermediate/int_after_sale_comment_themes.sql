@@ -1,0 +1,143 @@
+-- The themes each buyer comment (用户售后说明) carries, beside what the theme marts count about its
+-- after-sale. Definitions: docs/metrics.md §10.
+-- Comments come masked from intermediate.int_after_sale_comments (never from core); the lexicon in
+-- force from marts.cost_assumptions, area 'comments' (default src/pipelines/normalize/commentThemes.ts,
+-- extended by the config's commentThemes). Matching is by substring on the lower-cased comment; before
+-- a theme's keywords are looked for, its exclude phrases (negations, other senses) are cut out of the
+-- comment, longest first. A comment can carry several themes.
+-- Scope: every after-sale (any type, any state) with a 商家编码; SKU and product from the order
+-- export, else the after-sale export's own columns. A product's name is the one most of its
+-- after-sales carry; category comes from the SKU master. week_start is the Monday of the ISO week of
+-- 售后申请时间 (NULL without one). is_return: an effective after-sale (退货退款 or 已发货仅退款, not
+-- closed, failed, rejected or cancelled; an unknown status counts), as in int_order_line_returns;
+-- units: the 子订单's 商品数量, else the after-sale's own quantity.
+-- Grain: one row per after_sale_id; themes is empty when the comment names none (or there is none).
+create or replace table intermediate.int_after_sale_comment_themes as
+with assumptions as (
+    select * from marts.cost_assumptions where area = 'comments'
+),
+
+comments as (
+    select * from intermediate.int_after_sale_comments
+),
+
+after_sales as (
+    select * from core.after_sales
+),
+
+order_lines as (
+    select order_item_id, product_id, product_name, sku_code, quantity from core.order_lines
+),
+
+skus as (
+    select shop_id, sku_code, category from core.skus
+),
+
+themes as (
+    select key as theme, value::integer as theme_order from assumptions where parameter = 'theme'
+),
+
+keywords as (
+    select text_value as theme, lower(substr(key, length(text_value) + 2)) as keyword
+    from assumptions
+    where parameter = 'theme_keyword'
+),
+
+excludes as (
+    select
+        text_value as theme,
+        list(lower(substr(key, length(text_value) + 2)) order by length(key) desc, key) as phrases
+    from assumptions
+    where parameter = 'theme_exclude'
+    group by text_value
+),
+
+-- Each comment once per theme, with that theme's exclude phrases cut out.
+theme_texts as (
+    select
+        comments.after_sale_id,
+        themes.theme,
+        themes.theme_order,
+        list_reduce(
+            list_prepend(lower(comments.comment_masked), coalesce(excludes.phrases, []::varchar[])),
+            (text, phrase) -> replace(text, phrase, '｜')
+        ) as comment
+    from comments
+    cross join themes
+    left join excludes on excludes.theme = themes.theme
+),
+
+matches as (
+    select
+        theme_texts.after_sale_id,
+        theme_texts.theme,
+        theme_texts.theme_order,
+        list(keywords.keyword order by keywords.keyword) as matched_keywords
+    from theme_texts
+    inner join keywords
+        on keywords.theme = theme_texts.theme and contains(theme_texts.comment, keywords.keyword)
+    group by all
+),
+
+comment_themes as (
+    select
+        after_sale_id,
+        list(theme order by theme_order) as themes,
+        list(theme || ':' || array_to_string(matched_keywords, '、') order by theme_order) as matched_keywords
+    from matches
+    group by after_sale_id
+),
+
+scoped as (
+    select
+        after_sales.after_sale_id,
+        after_sales.shop_id,
+        coalesce(order_lines.product_id, after_sales.product_id) as product_id,
+        coalesce(order_lines.product_name, after_sales.product_name) as product_name_seen,
+        coalesce(order_lines.sku_code, after_sales.sku_code) as sku_code,
+        date_trunc('week', after_sales.applied_at)::date as week_start,
+        (
+            after_sales.after_sale_type in ('退货退款', '已发货仅退款')
+            and coalesce(after_sales.after_sale_status_group not in ('closed', 'failed', 'rejected', 'cancelled'), true)
+        ) as is_return,
+        coalesce(order_lines.quantity, after_sales.quantity) as units,
+        comments.after_sale_id is not null as has_comment
+    from after_sales
+    left join order_lines on order_lines.order_item_id = after_sales.order_item_id
+    left join comments on comments.after_sale_id = after_sales.after_sale_id
+    where coalesce(order_lines.sku_code, after_sales.sku_code) is not null
+),
+
+product_names as (
+    select shop_id, product_id, product_name_seen as product_name
+    from scoped
+    where product_name_seen is not null
+    group by shop_id, product_id, product_name_seen
+    qualify row_number() over (
+        partition by shop_id, product_id order by count(*) desc, product_name_seen
+    ) = 1
+),
+
+final as (
+    select
+        scoped.after_sale_id,
+        scoped.shop_id,
+        scoped.product_id,
+        product_names.product_name,
+        scoped.sku_code,
+        skus.category,
+        scoped.week_start,
+        scoped.is_return,
+        scoped.units,
+        scoped.has_comment,
+        coalesce(comment_themes.themes, []::varchar[]) as themes,
+        coalesce(comment_themes.matched_keywords, []::varchar[]) as matched_keywords
+    from scoped
+    left join product_names
+        on product_names.shop_id = scoped.shop_id
+        and product_names.product_id is not distinct from scoped.product_id
+    left join skus on skus.shop_id = scoped.shop_id and skus.sku_code = scoped.sku_code
+    left join comment_themes on comment_themes.after_sale_id = scoped.after_sale_id
+)
+
+select * from final order by after_sale_id;
