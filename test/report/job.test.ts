@@ -81,6 +81,12 @@ async function jobRuns() {
 }
 
 describe("the weekly report job", () => {
+  it("nothing is due without a warehouse, and checking does not create one", async () => {
+    const missing = join(dir, "none", "warehouse.duckdb");
+    expect(await weeklyReportMissed({...config(), warehouse: missing}, MONDAY)).toBe(false);
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it("a failed delivery fails the run and leaves the week due", async () => {
     failNext = 10;
     expect(await weeklyReportMissed(config(), MONDAY)).toBe(true);

@@ -122,6 +122,28 @@ describe("scheduler", () => {
     expect(logger.lines).toContain("info: report: catching up on a run missed while the scheduler was down");
   });
 
+  it("starts even when the check for a missed run fails", async () => {
+    const controller = new AbortController();
+    const clock = fakeClock("2026-12-01T02:00:00Z", "2026-12-01T03:30:00Z", controller);
+    const logger = memoryLogger();
+    let runs = 0;
+    const jobs: ScheduledJob[] = [
+      {
+        name: "report",
+        trigger: everyMinutesTrigger(60, "UTC", "r"),
+        catchUp: async () => {
+          throw new Error("cannot open warehouse: locked");
+        },
+        run: async () => void runs++,
+      },
+    ];
+    await new Scheduler(jobs, {clock, logger, signal: controller.signal}).run();
+    expect(logger.lines).toContain(
+      "error: report: could not check for a missed run: cannot open warehouse: locked",
+    );
+    expect(runs).toBe(1); // 03:00
+  });
+
   it("goes on after a job throws, and stops when told", async () => {
     const controller = new AbortController();
     const clock = fakeClock("2026-11-28T00:00:00Z", "2026-11-28T03:30:00Z", controller);

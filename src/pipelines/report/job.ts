@@ -5,12 +5,14 @@
  * (catch-up). `returnscope report --send`, the scheduler's Monday job and `returnscope run` (when
  * the report of the last complete week is still due) all come here.
  */
+import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import type {Config} from "../config.js";
 import {deliverReport, type DeliveryResult} from "../delivery/index.js";
 import type {Logger} from "../logger.js";
 import {runJob, type JobResult} from "../schedule/cycle.js";
 import {hasSucceeded, type JobTrigger} from "../schedule/jobs.js";
+import {withLock} from "../schedule/lock.js";
 import {withWarehouse} from "../warehouse.js";
 import {buildReportData} from "./data.js";
 import {lastReportWeek} from "./site.js";
@@ -102,13 +104,20 @@ export async function produceWeeklyReport(
 
 /**
  * Whether the report of the last complete week (by the clock) is still to be produced: no
- * successful weekly-report run for it, and the warehouse has data reaching that week.
+ * successful weekly-report run for it, and the warehouse has data reaching that week. Read-only,
+ * under the lock (waiting for a run in progress); no warehouse yet means nothing is due.
  */
 export async function weeklyReportMissed(config: Config, now: Date): Promise<boolean> {
+  if (!existsSync(config.warehouse)) return false;
   const week = lastCompleteWeek(now);
-  return withWarehouse(config.warehouse, {readOnly: false}, async (warehouse) => {
-    if (await hasSucceeded(warehouse, "weekly-report", week.week)) return false;
-    const last = await lastReportWeek(warehouse).catch(() => null);
-    return last !== null && last.start >= week.start;
-  });
+  return withLock(
+    config.warehouse,
+    {job: "weekly-report check", busy: "wait", timeoutMs: config.schedule.lockWaitMinutes * 60_000},
+    () =>
+      withWarehouse(config.warehouse, {readOnly: true}, async (warehouse) => {
+        if (await hasSucceeded(warehouse, "weekly-report", week.week).catch(() => false)) return false;
+        const last = await lastReportWeek(warehouse).catch(() => null);
+        return last !== null && last.start >= week.start;
+      }),
+  );
 }

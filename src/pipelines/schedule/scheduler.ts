@@ -94,7 +94,13 @@ export class Scheduler {
       );
     for (const job of this.#jobs) {
       if (this.#signal.aborted) return;
-      if (job.catchUp && (await job.catchUp(this.#clock.now()))) {
+      let missed = false;
+      try {
+        missed = Boolean(job.catchUp && (await job.catchUp(this.#clock.now())));
+      } catch (error) {
+        this.#logger.error(`${job.name}: could not check for a missed run: ${errorMessage(error)}`);
+      }
+      if (missed) {
         this.#logger.info(`${job.name}: catching up on a run missed while the scheduler was down`);
         await this.#run(job, {trigger: "catch-up", due: this.#clock.now()});
       }
