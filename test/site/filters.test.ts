@@ -68,5 +68,12 @@ describe("column-wise loader output", () => {
     expect(fromColumns(toColumns([]))).toEqual([]);
     expect(fromColumns(null)).toEqual([]);
     expect(() => fromColumns({a: [1, 2], b: [1]})).toThrow("column b has 1 values, expected 2");
+    // Text that repeats is dictionary-encoded, and decoded back.
+    const many = Array.from({length: 6}, (_, i) => ({shop_id: i < 4 ? "a" : null, n: i}));
+    const encoded = toColumns(many);
+    expect(encoded.shop_id).toEqual({dictionary: ["a", null], codes: [0, 0, 0, 0, 1, 1]});
+    expect(encoded.n).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(fromColumns(encoded)).toEqual(many);
+    expect(fromColumns(encoded, ["shop_id"])).toEqual(many.map(({shop_id}) => ({shop_id})));
   });
 });

@@ -81,7 +81,11 @@ describe("data loaders", () => {
       const value = json(name);
       if (Array.isArray(value) || value === null) continue;
       // Column-wise: an object of lists of one length.
-      const lengths = new Set(Object.values(value as Record<string, unknown[]>).map((list) => list.length));
+      const lengths = new Set(
+        Object.values(value as Record<string, unknown[] | {codes: unknown[]}>).map((column) =>
+          Array.isArray(column) ? column.length : column.codes.length,
+        ),
+      );
       expect(lengths.size, name).toBeLessThanOrEqual(1); // {} when there are no rows
     }
     const skus = json("problem_skus") as Record<string, unknown>[];

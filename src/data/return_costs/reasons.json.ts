@@ -2,4 +2,4 @@
 // null while the warehouse has no marts.return_costs.
 import {emitQuery} from "../../pipelines/site/loader.js";
 
-await emitQuery("return_costs_reasons", {optionalTable: "marts.return_costs"});
+await emitQuery("return_costs_reasons", {optionalTable: "marts.return_costs", columnar: true});

@@ -36,17 +36,18 @@ numbered as (
 
 final as (
     select
-        list(strftime(week_start, '%Y-%m-%d') order by position) as week_start,
-        list(shop_id order by position) as shop_id,
-        list(category order by position) as category,
-        list(channel order by position) as channel,
-        list(province_code order by position) as province_code,
-        list(paid_orders order by position) as paid_orders,
-        list(returned_orders order by position) as returned_orders,
-        list(gmv_amount order by position) as gmv_amount,
-        list(logistics_cost_amount order by position) as logistics_cost_amount,
-        list(total_cost_amount order by position) as total_cost_amount
+        strftime(week_start, '%Y-%m-%d') as week_start,
+        shop_id,
+        category,
+        channel,
+        province_code,
+        paid_orders,
+        returned_orders,
+        gmv_amount,
+        logistics_cost_amount,
+        total_cost_amount,
+        position
     from numbered
 )
 
-select * from final;
+select * exclude (position) from final order by position;

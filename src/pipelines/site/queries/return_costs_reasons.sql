@@ -6,8 +6,8 @@
 -- GMV, docs/metrics.md §9.2). return_refund_orders (退货退款: one handling fee each) and
 -- merchant_freight_orders (the merchant pays their return parcel) let the page show how the
 -- assumptions of marts.cost_assumptions turn into the amounts.
--- Published column-wise, one list per column in grain order (about a third of the JSON of one
--- object per row); src/components/costs.ts `fromColumns` turns it back into rows.
+-- Published column-wise by the loader (columnar option: one list per column, repeated text
+-- dictionary-encoded); src/components/columnar.ts `fromColumns` turns it back into rows.
 -- Grain: one row per (week_start, shop_id, category, channel, reason_group).
 with costs as (
     select * from marts.return_costs
@@ -56,26 +56,27 @@ numbered as (
 
 final as (
     select
-        list(strftime(week_start, '%Y-%m-%d') order by position) as week_start,
-        list(strftime(week_start, '%G-W%V') order by position) as week,
-        list(week_days order by position) as week_days,
-        list(shop_id order by position) as shop_id,
-        list(category order by position) as category,
-        list(channel order by position) as channel,
-        list(reason_group order by position) as reason_group,
-        list(paid_orders order by position) as paid_orders,
-        list(returned_orders order by position) as returned_orders,
-        list(return_refund_orders order by position) as return_refund_orders,
-        list(merchant_freight_orders order by position) as merchant_freight_orders,
-        list(gmv_amount order by position) as gmv_amount,
-        list(refund_goods_amount order by position) as refund_goods_amount,
-        list(outbound_freight_amount order by position) as outbound_freight_amount,
-        list(return_freight_amount order by position) as return_freight_amount,
-        list(refunded_freight_amount order by position) as refunded_freight_amount,
-        list(freight_insurance_amount order by position) as freight_insurance_amount,
-        list(goods_loss_amount order by position) as goods_loss_amount,
-        list(handling_amount order by position) as handling_amount
+        strftime(week_start, '%Y-%m-%d') as week_start,
+        strftime(week_start, '%G-W%V') as week,
+        week_days,
+        shop_id,
+        category,
+        channel,
+        reason_group,
+        paid_orders,
+        returned_orders,
+        return_refund_orders,
+        merchant_freight_orders,
+        gmv_amount,
+        refund_goods_amount,
+        outbound_freight_amount,
+        return_freight_amount,
+        refunded_freight_amount,
+        freight_insurance_amount,
+        goods_loss_amount,
+        handling_amount,
+        position
     from numbered
 )
 
-select * from final;
+select * exclude (position) from final order by position;
