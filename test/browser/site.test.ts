@@ -315,6 +315,59 @@ describe.skipIf(!runs)("the built site in Chromium", {timeout: 120_000}, () => {
     await page.context().close();
   });
 
+  it("overview alerts: due and overdue after-sales and scores outside full marks are the warehouse's, per shop", async () => {
+    const {page, problems} = await open(site.url);
+    const counts = async (shop: string) => {
+      const [row] = await query(
+        `select count(*) filter (where deadline_state = 'overdue')::integer as overdue,
+                count(*) filter (where deadline_state = 'due_24h')::integer as due
+         from marts.after_sale_backlog where ($shop = '' or shop_id = $shop)`,
+        {shop},
+      );
+      return row as {overdue: number; due: number};
+    };
+    const alertTexts = async () =>
+      page
+        .locator("[data-alert]")
+        .evaluateAll((items) =>
+          items.map(
+            (item) => `${item.getAttribute("data-alert")}|${item.textContent?.replace(/\s+/g, " ").trim()}`,
+          ),
+        );
+    const expectSla = async (shop: string) => {
+      const {overdue, due} = await counts(shop);
+      const texts = await alertTexts();
+      const overdueText = texts.find((t) => t.includes("已超过自动处理截止时间"));
+      const dueText = texts.find((t) => t.includes("24小时内到期"));
+      expect(overdueText ?? null, shop).toBe(
+        overdue > 0 ? `sla|紧急 ${formatNumber(overdue)} 张售后已超过自动处理截止时间` : null,
+      );
+      expect(dueText ?? null, shop).toBe(
+        due > 0 ? `sla|注意 ${formatNumber(due)} 张售后将在24小时内到期` : null,
+      );
+    };
+    await expectSla("");
+    // Scores: one alert per shop and metric whose latest estimate is outside the first band.
+    const scored = await query(
+      `select count(*)::integer as n from (
+         select shop_id, metric, arg_max(band, date) as band, arg_max(low_volume, date) as low_volume
+         from marts.platform_score_daily
+         where metric in ('product_quality_return_rate', 'logistics_quality_return_rate')
+         group by all) where band > 1 and not low_volume`,
+    );
+    expect(Number(scored[0]!.n)).toBeGreaterThan(0); // the sample's shops are outside full marks
+    expect((await alertTexts()).filter((t) => t.startsWith("score|"))).toHaveLength(Number(scored[0]!.n));
+    await page.selectOption('[data-filter="shop"] select', {label: "basics-store"});
+    await expect
+      .poll(
+        async () =>
+          (await alertTexts()).filter((t) => t.startsWith("score|") && !t.includes("basics-store")).length,
+      )
+      .toBe(0);
+    await expectSla("basics-store");
+    expect(problems).toEqual([]);
+  });
+
   it("changes every figure on the overview when a filter changes", async () => {
     const {page, problems} = await open(site.url);
     const monday = await anchorWeek();
