@@ -6,6 +6,7 @@ import {fileURLToPath} from "node:url";
 import {defaultConfig, type Config} from "../src/pipelines/config.js";
 import {ingest, type IngestOptions, type IngestSummary} from "../src/pipelines/ingest/ingest.js";
 import {memoryLogger} from "../src/pipelines/logger.js";
+import {generateSample} from "../src/pipelines/sample/generate.js";
 import {Warehouse, type Row} from "../src/pipelines/warehouse.js";
 
 export const fixturesDir = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -191,4 +192,37 @@ export async function writeAfterSaleFixtures(dir: string): Promise<{v1: string; 
     },
   ]);
   return {v1, v2};
+}
+
+/** The hand-made fixtures of one shop: two order exports, the SKU master and the after-sale exports. */
+export const FIXTURE_FILES = [
+  "orders_a.csv",
+  "orders_a_later.csv",
+  "sku_master.csv",
+  "after_sales_basics.csv",
+];
+
+/** An inbox holding the fixtures as shop "shop-a" (both after-sale XLSX exports included). */
+export async function fixtureShopInbox(dir: string): Promise<string> {
+  const inbox = await makeInbox(dir, {"shop-a": FIXTURE_FILES.map(fixture)});
+  await writeAfterSaleFixtures(join(inbox, "shop-a"));
+  return inbox;
+}
+
+/**
+ * The seeded demo sample (two shops) at `orders` lines in <dir>/sample/inbox, plus the hand-made
+ * fixtures as a third shop `fixtureShop`. Returns the inbox.
+ */
+export async function sampleWithFixtureShop(
+  dir: string,
+  orders: number,
+  fixtureShop = "fixture-shop",
+): Promise<string> {
+  await generateSample({outDir: join(dir, "sample"), orders});
+  const inbox = join(dir, "sample", "inbox");
+  const shopDir = join(inbox, fixtureShop);
+  await mkdir(shopDir, {recursive: true});
+  for (const name of FIXTURE_FILES) await copyFile(fixture(name), join(shopDir, name));
+  await writeAfterSaleFixtures(shopDir);
+  return inbox;
 }

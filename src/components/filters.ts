@@ -101,62 +101,93 @@ export function applyFilters<R extends FilterRow>(rows: readonly R[], filters: F
   );
 }
 
-/** The filter bar: an input for view() whose value is a FilterValue. */
-export function filterBar<R extends FilterRow>(
-  rows: readonly R[],
-  options: FilterBarOptions = {},
-): HTMLElement & {value: FilterValue} {
-  const shopInput = select(distinct(rows.map((r) => r.shop_id)), {
-    label: "店铺 Shop",
-    all: true,
-    name: "shop",
-  });
-  const categoryInput = select(distinct(rows.map((r) => r.category ?? null)), {
-    label: "品类 Category",
-    all: true,
-    name: "category",
-    format: (c) => c ?? "未分类",
-  });
-  const channelInput = select(distinct(rows.map((r) => r.channel ?? null)), {
-    label: "渠道 Channel（流量来源）",
-    all: true,
-    name: "channel",
-    format: (c) => c ?? "未知",
-  });
-  const weeks = options.weeks ? weeksOf(rows as unknown as WeekInfo[]) : [];
-  const noun = options.weekNoun ?? "批次周";
-  const span = options.defaultWeeks ?? 16;
-  const fromInput = select(weeks, {
-    label: `起始${noun} From`,
-    name: "from",
-    format: weekLabel,
-    value: weeks[Math.max(0, weeks.length - span)],
-  });
-  const toInput = select(weeks, {
-    label: `结束${noun} To`,
-    name: "to",
-    format: weekLabel,
-    value: defaultWeek(weeks),
-  });
-  const showCategory = options.category ?? true;
-  const bar = el(
-    "div",
-    {class: "rs-filters"},
-    shopInput,
-    showCategory && categoryInput,
-    options.channel && channelInput,
-    options.weeks && fromInput,
-    options.weeks && toInput,
-  );
+/**
+ * A filter bar whose choices are given as lists — for pages whose tables have different
+ * dimensions (the 售后时效 page's backlog has category and channel but no week, its handling times
+ * have weeks only). The value is the same FilterValue, with the same data-filter names, for
+ * applyFilters — which leaves a row alone on a dimension it does not have.
+ */
+export interface FilterSources {
+  shops: readonly string[];
+  /** The category choices; without them, no category control. */
+  categories?: readonly (string | null)[];
+  /** The channel (流量来源) choices; without them, no channel control. */
+  channels?: readonly (string | null)[];
+  /** The weeks of the range, oldest first (overview.ts weeksOf); without them, no range. */
+  weeks?: readonly WeekInfo[];
+  /** Label of the range (default 周). */
+  weekNoun?: string;
+  /** Weeks shown by default (default 16). */
+  defaultWeeks?: number;
+  /**
+   * Where the range ends by default: the last complete week (default, like the other pages) or the
+   * last week, complete or not (for daily snapshots, whose latest day is the point of the page).
+   */
+  defaultTo?: "complete" | "last";
+  /** Count the default weeks back from the last week rather than from the default end (filterBar). */
+  spanFromLastWeek?: boolean;
+}
+
+export function sourcesFilterBar(sources: FilterSources): HTMLElement & {value: FilterValue} {
+  const shopInput = select(distinct(sources.shops), {label: "店铺 Shop", all: true, name: "shop"});
+  const categoryInput = sources.categories
+    ? select(distinct(sources.categories), {
+        label: "品类 Category",
+        all: true,
+        name: "category",
+        format: (c) => c ?? "未分类",
+      })
+    : null;
+  const channelInput = sources.channels
+    ? select(distinct(sources.channels), {
+        label: "渠道 Channel（流量来源）",
+        all: true,
+        name: "channel",
+        format: (c) => c ?? "未知",
+      })
+    : null;
+  const weeks = sources.weeks ?? [];
+  const noun = sources.weekNoun ?? "周";
+  const span = sources.defaultWeeks ?? 16;
+  const last = sources.defaultTo === "last" ? weeks[weeks.length - 1] : defaultWeek(weeks);
+  const lastIndex = last ? weeks.indexOf(last) : weeks.length - 1;
+  const fromInput = sources.weeks
+    ? select(weeks, {
+        label: `起始${noun} From`,
+        name: "from",
+        format: weekLabel,
+        value: weeks[Math.max(0, (sources.spanFromLastWeek ? weeks.length : lastIndex + 1) - span)],
+      })
+    : null;
+  const toInput = sources.weeks
+    ? select(weeks, {label: `结束${noun} To`, name: "to", format: weekLabel, value: last})
+    : null;
+  const bar = el("div", {class: "rs-filters"}, shopInput, categoryInput, channelInput, fromInput, toInput);
   return asInput(bar, () =>
     filterValue(
       {
         shop: shopInput.value,
-        category: showCategory ? categoryInput.value : ALL,
-        channel: options.channel ? channelInput.value : ALL,
+        category: categoryInput ? categoryInput.value : ALL,
+        channel: channelInput ? channelInput.value : ALL,
       },
-      options.weeks ? (fromInput.value as WeekInfo | null) : null,
-      options.weeks ? (toInput.value as WeekInfo | null) : null,
+      fromInput ? (fromInput.value as WeekInfo | null) : null,
+      toInput ? (toInput.value as WeekInfo | null) : null,
     ),
   );
+}
+
+/** The filter bar with its choices read off one set of rows. */
+export function filterBar<R extends FilterRow>(
+  rows: readonly R[],
+  options: FilterBarOptions = {},
+): HTMLElement & {value: FilterValue} {
+  return sourcesFilterBar({
+    shops: rows.map((r) => r.shop_id),
+    ...((options.category ?? true) ? {categories: rows.map((r) => r.category ?? null)} : {}),
+    ...(options.channel ? {channels: rows.map((r) => r.channel ?? null)} : {}),
+    ...(options.weeks ? {weeks: weeksOf(rows as unknown as WeekInfo[])} : {}),
+    weekNoun: options.weekNoun ?? "批次周",
+    ...(options.defaultWeeks !== undefined ? {defaultWeeks: options.defaultWeeks} : {}),
+    spanFromLastWeek: true,
+  });
 }

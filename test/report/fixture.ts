@@ -4,23 +4,14 @@
  * come), plus the hand-made fixtures as a third shop, "fixture-shop" (its product name
  * `修身连衣裙 <b>新款</b>` must come out as text). The same layout as test/browser/site.test.ts.
  */
-import {cp, mkdir} from "node:fs/promises";
-import {join} from "node:path";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
-import {generateSample} from "../../src/pipelines/sample/generate.js";
-import {fixture, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+import {runIngest, tempDir, testConfig, sampleWithFixtureShop} from "../helpers.js";
 
 export const FIXTURE_SHOP = "fixture-shop";
 
 export async function reportWarehouse(): Promise<{dir: string; path: string; cleanup: () => Promise<void>}> {
   const {dir, cleanup} = await tempDir();
-  await generateSample({outDir: join(dir, "sample"), orders: 4000});
-  const inbox = join(dir, "sample", "inbox");
-  const shopDir = join(inbox, FIXTURE_SHOP);
-  await mkdir(shopDir, {recursive: true});
-  for (const name of ["orders_a.csv", "orders_a_later.csv", "after_sales_basics.csv", "sku_master.csv"])
-    await cp(fixture(name), join(shopDir, name));
-  await writeAfterSaleFixtures(shopDir);
+  const inbox = await sampleWithFixtureShop(dir, 4000, FIXTURE_SHOP);
   const config = testConfig(dir, inbox);
   const {warehouse, summary} = await runIngest(config);
   try {

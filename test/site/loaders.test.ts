@@ -12,7 +12,7 @@ import {memoryLogger} from "../../src/pipelines/logger.js";
 import {cacheKey, emitQuery} from "../../src/pipelines/site/loader.js";
 import {loaderCalls, precomputeLoaders} from "../../src/pipelines/site/precompute.js";
 import {Warehouse} from "../../src/pipelines/warehouse.js";
-import {fixture, makeInbox, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+import {fixtureShopInbox, runIngest, tempDir, testConfig} from "../helpers.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -22,15 +22,7 @@ const outputs = new Map<string, string>();
 
 beforeAll(async () => {
   ({dir, cleanup} = await tempDir());
-  const inbox = await makeInbox(dir, {
-    "shop-a": [
-      fixture("orders_a.csv"),
-      fixture("orders_a_later.csv"),
-      fixture("sku_master.csv"),
-      fixture("after_sales_basics.csv"),
-    ],
-  });
-  await writeAfterSaleFixtures(join(inbox, "shop-a"));
+  const inbox = await fixtureShopInbox(dir);
   const config = testConfig(dir, inbox);
   const {warehouse} = await runIngest(config);
   await ensureFresh(warehouse, config);

@@ -17,7 +17,7 @@ import {
 import type {SizeFitRow, VerdictRow} from "../../src/components/sizes.js";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
 import {Warehouse} from "../../src/pipelines/warehouse.js";
-import {fixture, makeInbox, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+import {fixtureShopInbox, runIngest, tempDir, testConfig} from "../helpers.js";
 
 const LOADERS = [
   "return_costs/reasons",
@@ -37,15 +37,7 @@ const outputs = new Map<string, string>();
 
 beforeAll(async () => {
   ({dir, cleanup} = await tempDir());
-  const inbox = await makeInbox(dir, {
-    "shop-a": [
-      fixture("orders_a.csv"),
-      fixture("orders_a_later.csv"),
-      fixture("sku_master.csv"),
-      fixture("after_sales_basics.csv"),
-    ],
-  });
-  await writeAfterSaleFixtures(join(inbox, "shop-a"));
+  const inbox = await fixtureShopInbox(dir);
   const config = testConfig(dir, inbox);
   const {warehouse} = await runIngest(config);
   await ensureFresh(warehouse, config);

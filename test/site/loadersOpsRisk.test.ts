@@ -7,15 +7,12 @@
  * word next to phone numbers, handles, names and an address. Every loader is checked against its
  * mart with a query of its own; no buyer field, core buyer_key, order ID or comment PII may appear.
  */
-import {cp, mkdir} from "node:fs/promises";
-import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {runLoader} from "./loaderHarness.js";
 import {refreshMarts} from "../../src/pipelines/metrics/refresh.js";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
-import {generateSample} from "../../src/pipelines/sample/generate.js";
 import {Warehouse, type Row} from "../../src/pipelines/warehouse.js";
-import {fixture, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+import {runIngest, tempDir, testConfig, sampleWithFixtureShop} from "../helpers.js";
 
 /** The loaders of the three pages, by page. */
 const PAGES: Record<string, string[]> = {
@@ -72,13 +69,7 @@ beforeAll(async () => {
   let dir: string;
   ({dir, cleanup} = await tempDir());
   // 8,000 lines: more than 500 late applications, so that the list's cap is exercised.
-  await generateSample({outDir: join(dir, "sample"), orders: 8000});
-  const inbox = join(dir, "sample", "inbox");
-  const shopDir = join(inbox, "fixture-shop");
-  await mkdir(shopDir, {recursive: true});
-  for (const name of ["orders_a.csv", "orders_a_later.csv", "after_sales_basics.csv", "sku_master.csv"])
-    await cp(fixture(name), join(shopDir, name));
-  await writeAfterSaleFixtures(shopDir);
+  const inbox = await sampleWithFixtureShop(dir, 8000);
   const config = testConfig(dir, inbox);
   const {warehouse} = await runIngest(config);
   try {

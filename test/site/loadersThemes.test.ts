@@ -7,16 +7,13 @@
  * (intermediate.int_after_sale_comment_themes), not from the marts it reads; no comment text, phone
  * number, name, 售后单号 or order ID may appear in their output.
  */
-import {cp, mkdir} from "node:fs/promises";
-import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {runLoader} from "./loaderHarness.js";
 import {fromColumns} from "../../src/components/columnar.js";
 import {refreshMarts} from "../../src/pipelines/metrics/refresh.js";
 import {ensureFresh} from "../../src/pipelines/refresh.js";
-import {generateSample} from "../../src/pipelines/sample/generate.js";
 import {Warehouse, type Row} from "../../src/pipelines/warehouse.js";
-import {fixture, runIngest, tempDir, testConfig, writeAfterSaleFixtures} from "../helpers.js";
+import {runIngest, tempDir, testConfig, sampleWithFixtureShop} from "../helpers.js";
 
 const LOADERS = [
   "sku_comment_themes/skus",
@@ -50,13 +47,7 @@ const planted: {after_sale_id: string; shop_id: string; sku_code: string}[] = []
 beforeAll(async () => {
   let dir: string;
   ({dir, cleanup} = await tempDir());
-  await generateSample({outDir: join(dir, "sample"), orders: 4000});
-  const inbox = join(dir, "sample", "inbox");
-  const shopDir = join(inbox, "fixture-shop");
-  await mkdir(shopDir, {recursive: true});
-  for (const name of ["orders_a.csv", "orders_a_later.csv", "after_sales_basics.csv", "sku_master.csv"])
-    await cp(fixture(name), join(shopDir, name));
-  await writeAfterSaleFixtures(shopDir);
+  const inbox = await sampleWithFixtureShop(dir, 4000);
   const config = testConfig(dir, inbox);
   const {warehouse} = await runIngest(config);
   try {
