@@ -17,6 +17,11 @@ export interface IngestOptions {
   fault?: LoadOptions["fault"];
   /** Stop between files when aborted: the file in hand finishes (or rolls back), the rest wait. */
   signal?: AbortSignal;
+  /**
+   * Rebuild the marts after loading (default). Only the ingest benchmark turns it off, to time the
+   * load and the marts apart; readers would rebuild stale marts anyway (ensureFresh).
+   */
+  refreshMarts?: boolean;
 }
 
 export interface KindTotals {
@@ -75,7 +80,7 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
   const summary = summarize(results);
   if (notStarted > 0) summary.notStarted = notStarted;
   if (summary.loaded > 0) {
-    await ensureMartsFresh(warehouse, config);
+    if (options.refreshMarts ?? true) await ensureMartsFresh(warehouse, config);
     await warehouse.run("checkpoint");
   }
   return summary;
