@@ -3,7 +3,7 @@ import {createReadStream, createWriteStream} from "node:fs";
 import {open} from "node:fs/promises";
 import {once} from "node:events";
 import {join} from "node:path";
-import {readXlsxRows, XlsxError} from "./xlsx/index.js";
+import {convertXlsxToCsv, csvField, RowWidthError, XlsxError} from "./xlsx/index.js";
 import {PipelineError} from "../errors.js";
 
 export type Encoding = "utf-8" | "gb18030" | "utf-16le";
@@ -116,10 +116,8 @@ function chooseDelimiter(firstLine: string): "," | "\t" {
   return tabs > commas && tabs > 3 ? "\t" : ",";
 }
 
-export function csvField(value: string | null): string {
-  if (value === null) return "";
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+/** A value as a CSV field (defined with the XLSX to CSV conversion, which writes the same fields). */
+export {csvField};
 
 /** Buffered writes to a file, awaiting the stream only when it asks us to. */
 class LineWriter {
@@ -301,34 +299,17 @@ class CsvParser {
 
 async function prepareXlsx(path: string, displayPath: string, tempDir: string): Promise<PreparedSource> {
   const csvPath = join(tempDir, "sheet.csv");
-  const out = new LineWriter(csvPath);
-  let headers: string[] | null = null;
-  let width = 0;
+  let headers: string[] | null;
   try {
-    await readXlsxRows(path, (cells, rowNumber) => {
-      if (headers === null) {
-        headers = cells.map((cell) => cell ?? "");
-        width = headers.length;
-        return out.write(["__source_row", ...headers.map((_, i) => `c${i}`)].join(",") + "\n");
-      }
-      let line = String(rowNumber);
-      for (let i = 0; i < width; i++) line += "," + csvField(cells[i] ?? null);
-      // Cells beyond the header's width have no column to go to; keep them visible rather than lost.
-      if (cells.length > width && cells.slice(width).some((cell) => cell !== null && cell !== "")) {
-        throw new PipelineError(`row has ${cells.length} cells but the header has ${width}`, {
-          file: displayPath,
-          row: rowNumber,
-        });
-      }
-      return out.write(line + "\n");
-    });
+    ({headers} = await convertXlsxToCsv(path, csvPath));
   } catch (error) {
-    await out.close().catch(() => {});
     if (error instanceof XlsxError)
       throw new PipelineError(error.message, {file: displayPath, step: "read"}, {cause: error});
+    // Cells beyond the header's width have no column to go to; keep them visible rather than lost.
+    if (error instanceof RowWidthError)
+      throw new PipelineError(error.message, {file: displayPath, row: error.row});
     throw error;
   }
-  await out.close();
   if (headers === null)
     throw new PipelineError("workbook's first sheet is empty", {file: displayPath, step: "read"});
   return {

@@ -6,9 +6,12 @@
  * byte offsets and markup, numbers and shared string indices need no UTF-8 decoding); only text
  * content is decoded as UTF-8, from the same offsets in the bytes. Chunks are cut after the last
  * complete record (row or shared string), so neither markup nor UTF-8 sequences ever straddle them.
+ *
+ * The scanners hand what they read to the hooks of subclasses: readXlsxRows collects each row's
+ * cells as strings, and convertXlsxToCsv (csv.ts) copies them as bytes into a CSV.
  */
 import type {Readable} from "node:stream";
-import {XlsxError, ZipReader, type ZipEntry} from "./zip.js";
+import {XlsxError, ZipReader} from "./zip.js";
 
 export {XlsxError} from "./zip.js";
 
@@ -39,6 +42,31 @@ export async function readXlsxRows(
   onRow: XlsxRowHandler,
   options: XlsxReadOptions = {},
 ): Promise<XlsxReadResult> {
+  const {sheetName, scanner} = await scanWorksheet(
+    file,
+    options,
+    (part) => new StringList(part),
+    (part, formats, strings) => new RowReader(part, formats, strings.strings, onRow),
+  );
+  return {sheetName, rowCount: scanner.rowCount};
+}
+
+/** What turns numbers into dates: the cell styles (by index) with a date format, and the date system. */
+export interface DateFormats {
+  dateStyles: Uint8Array;
+  date1904: boolean;
+}
+
+/**
+ * Opens a workbook, scans the shared strings of the chosen worksheet (see readXlsxRows) with the
+ * scanner createStrings makes, then the worksheet with the one createSheet makes.
+ */
+export async function scanWorksheet<S extends SharedStringsScanner, W extends SheetScanner>(
+  file: string,
+  options: XlsxReadOptions,
+  createStrings: (part: string) => S,
+  createSheet: (part: string, formats: DateFormats, strings: S) => W,
+): Promise<{sheetName: string; scanner: W}> {
   const zip = await ZipReader.open(file);
   try {
     const book = await readWorkbook(zip);
@@ -49,13 +77,14 @@ export async function readXlsxRows(
     }
     const stringsEntry = zip.get(book.sharedStringsPath);
     const stylesEntry = zip.get(book.stylesPath);
-    const strings = stringsEntry ? await readSharedStrings(zip, stringsEntry) : [];
+    const strings = createStrings(stringsEntry?.name ?? book.sharedStringsPath);
+    if (stringsEntry) await scanChunks(await zip.stream(stringsEntry), strings);
     const dateStyles = stylesEntry
       ? parseDateStyles((await zip.read(stylesEntry)).toString("utf8"))
       : new Uint8Array(0);
-    const scanner = new SheetScanner(entry.name, strings, dateStyles, book.date1904, onRow);
+    const scanner = createSheet(entry.name, {dateStyles, date1904: book.date1904}, strings);
     await scanChunks(await zip.stream(entry), scanner);
-    return {sheetName: sheet.name, rowCount: scanner.rowCount};
+    return {sheetName: sheet.name, scanner};
   } finally {
     await zip.close();
   }
@@ -213,7 +242,7 @@ function decodeEntities(text: string): string {
 const EXCEL_ESCAPE = /_x([0-9a-fA-F]{4})_/g;
 
 /** Decodes the text content between two byte offsets of an XML chunk. */
-function decodeText(bytes: Buffer, start: number, end: number): string {
+export function decodeText(bytes: Buffer, start: number, end: number): string {
   let text = bytes.toString("utf8", start, end);
   // XML parsers normalise line ends before resolving references (&#13; stays a CR).
   if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
@@ -284,21 +313,30 @@ interface Scanner {
   waiting: Promise<void> | undefined;
 }
 
+/**
+ * Inflated chunks are scanned in pieces of at most this size: V8 puts strings of more than 128 KB
+ * in pages of their own, and the latin1 view of each would cost fresh memory.
+ */
+const PIECE = 1 << 16;
+
 async function scanChunks(stream: Readable, scanner: Scanner): Promise<void> {
   let parts: Buffer[] = [];
   let length = 0;
   let wanted = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    parts.push(chunk);
-    length += chunk.length;
-    // A record larger than what is buffered: wait until the buffer has doubled before scanning
-    // again, so that huge records cost linear time.
-    if (length < wanted) continue;
-    const bytes = parts.length === 1 ? chunk : Buffer.concat(parts, length);
-    const consumed = await feed(scanner, bytes, false);
-    parts = consumed < length ? [bytes.subarray(consumed)] : [];
-    length -= consumed;
-    wanted = consumed === 0 ? 2 * length : 0;
+    for (let offset = 0; offset < chunk.length; offset += PIECE) {
+      const piece = chunk.length <= PIECE ? chunk : chunk.subarray(offset, offset + PIECE);
+      parts.push(piece);
+      length += piece.length;
+      // A record larger than what is buffered: wait until the buffer has doubled before scanning
+      // again, so that huge records cost linear time.
+      if (length < wanted) continue;
+      const bytes = parts.length === 1 ? piece : Buffer.concat(parts, length);
+      const consumed = await feed(scanner, bytes, false);
+      parts = consumed < length ? [bytes.subarray(consumed)] : [];
+      length -= consumed;
+      wanted = consumed === 0 ? 2 * length : 0;
+    }
   }
   await feed(scanner, Buffer.concat(parts, length), true);
 }
@@ -497,7 +535,7 @@ function columnIndex(s: string, start: number, end: number): number {
 }
 
 /** A non-negative decimal integer, or -1 if the range holds anything else. */
-function integer(s: string, start: number, end: number): number {
+export function integer(s: string, start: number, end: number): number {
   if (start === end) return -1;
   let n = 0;
   for (let p = start; p < end; p++) {
@@ -511,15 +549,12 @@ function integer(s: string, start: number, end: number): number {
 // ---------------------------------------------------------------------------------------------
 // Shared strings.
 
-async function readSharedStrings(zip: ZipReader, entry: ZipEntry): Promise<(string | null)[]> {
-  const scanner = new SharedStringsScanner(entry.name);
-  await scanChunks(await zip.stream(entry), scanner);
-  return scanner.strings;
-}
-
-class SharedStringsScanner extends MarkupScanner {
-  /** Empty strings are kept as null: an empty cell. */
-  readonly strings: (string | null)[] = [];
+/** Reads the strings of the shared strings table in order, handing each to add() or addText(). */
+export abstract class SharedStringsScanner extends MarkupScanner {
+  /** The next string is the text between two byte offsets of the chunk, to be decoded (maybe empty). */
+  protected abstract add(bytes: Buffer, start: number, end: number): void;
+  /** The next string, decoded ("" when empty). */
+  protected abstract addText(text: string): void;
 
   scan(bytes: Buffer, s: string, p: number, final: boolean): number {
     for (;;) {
@@ -541,7 +576,7 @@ class SharedStringsScanner extends MarkupScanner {
       const end = s.indexOf("<", lt + 7);
       if (end < 0) return INCOMPLETE;
       if (s.startsWith("</t></si>", end)) {
-        this.strings.push(end > lt + 7 ? decodeText(bytes, lt + 7, end) : null);
+        this.add(bytes, lt + 7, end);
         return end + 9;
       }
     }
@@ -558,8 +593,21 @@ class SharedStringsScanner extends MarkupScanner {
       if (p === INCOMPLETE) return INCOMPLETE;
       text = this.text;
     }
-    this.strings.push(text === "" ? null : text);
+    this.addText(text);
     return p;
+  }
+}
+
+class StringList extends SharedStringsScanner {
+  /** Empty strings are kept as null: an empty cell. */
+  readonly strings: (string | null)[] = [];
+
+  protected add(bytes: Buffer, start: number, end: number): void {
+    this.strings.push(end > start ? decodeText(bytes, start, end) : null);
+  }
+
+  protected addText(text: string): void {
+    this.strings.push(text === "" ? null : text);
   }
 }
 
@@ -574,7 +622,7 @@ const enum Phase {
   Done,
 }
 
-const enum CellType {
+export const enum CellType {
   Number,
   SharedString,
   InlineString,
@@ -599,23 +647,46 @@ function cellType(s: string, start: number, end: number): CellType {
   return CellType.Number;
 }
 
-class SheetScanner extends MarkupScanner {
-  rowCount = 0;
+/**
+ * Reads the rows of a worksheet and hands their cells to the hooks of a subclass: startRow(), then
+ * value() or textValue() for each cell that is not empty, then endRow() once the row is complete.
+ * A row that a chunk cuts short is read again, from startRow(), with the next chunk.
+ */
+export abstract class SheetScanner extends MarkupScanner {
   private phase = Phase.BeforeSheetData;
   private lastRow = 0;
-  /** Of the last cell read: its column and value. */
-  private column = 0;
-  private value: string | null = null;
+  /** The column of the cell read last. */
+  protected column = 0;
+  protected readonly dateStyles: Uint8Array;
+  protected readonly date1904: boolean;
 
-  constructor(
-    part: string,
-    private readonly strings: (string | null)[],
-    private readonly dateStyles: Uint8Array,
-    private readonly date1904: boolean,
-    private readonly onRow: XlsxRowHandler,
-  ) {
+  constructor(part: string, formats: DateFormats) {
     super(part);
+    this.dateStyles = formats.dateStyles;
+    this.date1904 = formats.date1904;
   }
+
+  protected abstract startRow(rowNumber: number): void;
+  /** The row is complete; it may set `waiting`. */
+  protected abstract endRow(rowNumber: number): void;
+  /**
+   * The cell in `column` holds the text between two byte offsets of the chunk (not empty): a <v>
+   * value of the given type, or the text of an inline string (type InlineString).
+   */
+  protected abstract value(
+    bytes: Buffer,
+    s: string,
+    start: number,
+    end: number,
+    type: CellType,
+    style: number,
+    rowNumber: number,
+  ): void;
+  /** The cell in `column` is an inline string with this text (not empty). */
+  protected abstract textValue(text: string): void;
+  /** Shared string `index`: undefined if there is no such string, null if it is empty. */
+  protected abstract sharedString(index: number): string | null | undefined;
+  protected abstract sharedStringCount(): number;
 
   scan(bytes: Buffer, s: string, p: number, final: boolean): number {
     if (this.phase === Phase.BeforeSheetData) {
@@ -684,13 +755,21 @@ class SheetScanner extends MarkupScanner {
         }
       }
     }
-    const cells: (string | null)[] = [];
+    this.startRow(rowNumber);
     if (!this.selfClosing) {
       let column = -1;
       for (;;) {
-        const lt = s.indexOf("<", p);
+        const lt = s.charCodeAt(p) === LT ? p : s.indexOf("<", p);
         if (lt < 0) return INCOMPLETE;
         const c = s.charCodeAt(lt + 1);
+        // A cell without a namespace prefix, the usual case, is told apart at once.
+        const next = s.charCodeAt(lt + 2);
+        if (c === 99 && (next === 32 || next === GT || next === SLASH)) {
+          p = this.cell(bytes, s, lt + 2, column, rowNumber);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          column = this.column;
+          continue;
+        }
         if (c === SLASH) {
           const gt = s.indexOf(">", lt);
           if (gt < 0) return INCOMPLETE;
@@ -705,7 +784,6 @@ class SheetScanner extends MarkupScanner {
           if (this.is(s, end, "c")) {
             p = this.cell(bytes, s, end, column, rowNumber);
             column = this.column;
-            if (p !== INCOMPLETE && this.value !== null) place(cells, column, this.value);
           } else {
             p = this.skipElement(s, lt + 1, end);
           }
@@ -715,45 +793,60 @@ class SheetScanner extends MarkupScanner {
     }
     // Only now that the row is complete: an incomplete row is read again from the next chunk.
     this.lastRow = rowNumber;
-    if (cells.length > 0) {
-      this.rowCount++;
-      const result = this.onRow(cells, rowNumber);
-      if (result !== undefined) this.waiting = result;
-    }
+    this.endRow(rowNumber);
     return p;
   }
 
   /**
    * Reads a cell from after its tag name; returns the position after it or INCOMPLETE, leaving its
-   * column and value in `column` and `value`.
+   * column in `column` and handing its value, if any, to value() or textValue() once it is complete.
    */
   private cell(bytes: Buffer, s: string, p: number, previousColumn: number, rowNumber: number): number {
     let column = previousColumn + 1;
     let style = 0;
     let type = CellType.Number;
     for (;;) {
-      p = this.attribute(s, p);
-      if (p === INCOMPLETE) return INCOMPLETE;
-      if (this.attrStart === -1) break;
-      if (this.attrEnd - this.attrStart !== 1) continue;
-      const name = s.charCodeAt(this.attrStart);
+      // The usual shapes, a one-letter name with a double-quoted value after one space, and the end
+      // of the tag, are read here; attribute() takes the rest.
+      let c = s.charCodeAt(p);
+      if (c === 32) c = s.charCodeAt(++p);
+      let name = 0;
+      let valueStart: number;
+      let valueEnd: number;
+      if (c === GT) {
+        this.selfClosing = false;
+        p++;
+        break;
+      } else if (c > 32 && c !== SLASH && s.charCodeAt(p + 1) === EQUALS && s.charCodeAt(p + 2) === QUOTE) {
+        name = c;
+        valueStart = p + 3;
+        valueEnd = s.indexOf('"', valueStart);
+        if (valueEnd < 0) return INCOMPLETE;
+        p = valueEnd + 1;
+      } else {
+        p = this.attribute(s, p);
+        if (p === INCOMPLETE) return INCOMPLETE;
+        if (this.attrStart === -1) break;
+        if (this.attrEnd - this.attrStart === 1) name = s.charCodeAt(this.attrStart);
+        valueStart = this.valueStart;
+        valueEnd = this.valueEnd;
+      }
       if (name === 114) {
         // r
-        const index = columnIndex(s, this.valueStart, this.valueEnd);
+        const index = columnIndex(s, valueStart, valueEnd);
         if (index >= MAX_COLUMNS) {
-          throw this.malformed(`bad cell reference "${s.slice(this.valueStart, this.valueEnd)}"`);
+          throw this.malformed(`bad cell reference "${s.slice(valueStart, valueEnd)}"`);
         }
         if (index >= 0) column = index;
       } else if (name === 115) {
         // s
-        style = integer(s, this.valueStart, this.valueEnd);
+        style = integer(s, valueStart, valueEnd);
       } else if (name === 116) {
         // t
-        type = cellType(s, this.valueStart, this.valueEnd);
+        type = cellType(s, valueStart, valueEnd);
       }
     }
     this.column = column;
-    this.value = null;
     if (this.selfClosing) return p;
     // The usual shapes, <v>…</v></c> and <is><t>…</t></is></c>, are matched directly; everything
     // else takes the general path.
@@ -761,7 +854,7 @@ class SheetScanner extends MarkupScanner {
       const end = s.indexOf("<", p + 7);
       if (end < 0) return INCOMPLETE;
       if (s.startsWith("</t></is></c>", end)) {
-        if (end > p + 7) this.value = decodeText(bytes, p + 7, end);
+        if (end > p + 7) this.value(bytes, s, p + 7, end, type, style, rowNumber);
         return end + 13;
       }
     } else if (s.startsWith("<v>", p)) {
@@ -769,13 +862,14 @@ class SheetScanner extends MarkupScanner {
       if (end < 0) return INCOMPLETE;
       if (s.startsWith("</v></c>", end)) {
         if (end > p + 3 && type !== CellType.InlineString) {
-          this.value = this.convert(bytes, s, p + 3, end, type, style, rowNumber);
+          this.value(bytes, s, p + 3, end, type, style, rowNumber);
         }
         return end + 8;
       }
     }
     let valueStart = -1;
     let valueEnd = -1;
+    let inline = "";
     for (;;) {
       const lt = s.indexOf("<", p);
       if (lt < 0) return INCOMPLETE;
@@ -810,19 +904,22 @@ class SheetScanner extends MarkupScanner {
         if (this.selfClosing) continue;
         p = this.richText(bytes, s, p, "is");
         if (p === INCOMPLETE) return INCOMPLETE;
-        if (type === CellType.InlineString && this.text !== "") this.value = this.text;
+        if (this.text !== "") inline = this.text;
       } else {
         p = this.skipElement(s, lt + 1, end);
         if (p === INCOMPLETE) return INCOMPLETE;
       }
     }
-    if (valueEnd > valueStart && type !== CellType.InlineString) {
-      this.value = this.convert(bytes, s, valueStart, valueEnd, type, style, rowNumber);
+    if (type === CellType.InlineString) {
+      if (inline !== "") this.textValue(inline);
+    } else if (valueEnd > valueStart) {
+      this.value(bytes, s, valueStart, valueEnd, type, style, rowNumber);
     }
     return p;
   }
 
-  private convert(
+  /** The value of a cell as value() receives it, as text (null when empty). */
+  protected convert(
     bytes: Buffer,
     s: string,
     start: number,
@@ -833,15 +930,8 @@ class SheetScanner extends MarkupScanner {
   ): string | null {
     switch (type) {
       case CellType.SharedString: {
-        const index = integer(s, start, end);
-        const text = this.strings[index];
-        if (text === undefined) {
-          const ref = `${columnLetters(this.column)}${rowNumber}`;
-          throw new XlsxError(
-            `corrupt xlsx: cell ${ref} of ${this.part} refers to shared string "${s.slice(start, end)}", ` +
-              `but there are ${this.strings.length}`,
-          );
-        }
+        const text = this.sharedString(integer(s, start, end));
+        if (text === undefined) throw this.missingString(s, start, end, rowNumber);
         return text;
       }
       case CellType.Number: {
@@ -861,10 +951,70 @@ class SheetScanner extends MarkupScanner {
       }
     }
   }
+
+  /** The error for a shared string index (from start to end) beyond the table. */
+  protected missingString(s: string, start: number, end: number, rowNumber: number): XlsxError {
+    const ref = `${columnLetters(this.column)}${rowNumber}`;
+    return new XlsxError(
+      `corrupt xlsx: cell ${ref} of ${this.part} refers to shared string "${s.slice(start, end)}", ` +
+        `but there are ${this.sharedStringCount()}`,
+    );
+  }
+}
+
+/** Collects the cells of each row as text and hands them to onRow. */
+class RowReader extends SheetScanner {
+  rowCount = 0;
+  private cells: (string | null)[] = [];
+
+  constructor(
+    part: string,
+    formats: DateFormats,
+    private readonly strings: (string | null)[],
+    private readonly onRow: XlsxRowHandler,
+  ) {
+    super(part, formats);
+  }
+
+  protected startRow(): void {
+    this.cells = [];
+  }
+
+  protected endRow(rowNumber: number): void {
+    if (this.cells.length === 0) return;
+    this.rowCount++;
+    const result = this.onRow(this.cells, rowNumber);
+    if (result !== undefined) this.waiting = result;
+  }
+
+  protected value(
+    bytes: Buffer,
+    s: string,
+    start: number,
+    end: number,
+    type: CellType,
+    style: number,
+    rowNumber: number,
+  ): void {
+    const value = this.convert(bytes, s, start, end, type, style, rowNumber);
+    if (value !== null) place(this.cells, this.column, value);
+  }
+
+  protected textValue(text: string): void {
+    place(this.cells, this.column, text);
+  }
+
+  protected sharedString(index: number): string | null | undefined {
+    return this.strings[index];
+  }
+
+  protected sharedStringCount(): number {
+    return this.strings.length;
+  }
 }
 
 /** Puts a value at its column, filling any gap with nulls (cells are normally in column order). */
-function place(cells: (string | null)[], column: number, value: string): void {
+export function place(cells: (string | null)[], column: number, value: string): void {
   if (column === cells.length) {
     cells.push(value);
     return;
