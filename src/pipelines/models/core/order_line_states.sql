@@ -6,6 +6,8 @@
 -- latest (our stand-in for its export time), then file hash and row. Each column takes its value
 -- from the newest version in which it is not empty, so a later export with fewer columns (a
 -- merchant-chosen subset) updates the state without erasing what it doesn't carry.
+-- (A key with one version is taken as it is; the versions of the others are merged in one window
+-- pass: each column's first non-empty value, newest first.)
 delete from core.order_line_states
 where $all or order_item_id in (select order_item_id from staging.order_lines where file_id = $file_id);
 
@@ -22,48 +24,54 @@ version_counts as (
     group by order_item_id
 ),
 
+-- Files in version order (as_of desc nulls last, then sha256 desc): a small integer to sort on
+-- instead of the two file columns; files equal on both share a position.
+file_order as (
+    select file_id, dense_rank() over (order by as_of desc nulls last, sha256 desc) as file_order
+    from meta.ingest_log
+),
+
+single_version as (
+    select
+        lines.*,
+        version_counts.version_count,
+        order_status.status_group as order_status_group
+    from staging.order_lines as lines
+    inner join version_counts on version_counts.order_item_id = lines.order_item_id
+    inner join meta.ingest_log as log on log.file_id = lines.file_id
+    left join staging.lookup_order_status as order_status on order_status.raw = lines.order_status
+    where version_counts.version_count = 1
+),
+
 versions as (
     select
         lines.*,
         version_counts.version_count,
-        log.as_of as file_as_of,
-        log.sha256 as file_sha256,
+        file_order.file_order,
         greatest(lines.created_at, lines.paid_at, lines.shipped_at, lines.completed_at) as last_event_at,
         order_status.status_group as order_status_group,
         order_status.status_rank
     from staging.order_lines as lines
     inner join version_counts on version_counts.order_item_id = lines.order_item_id
-    inner join meta.ingest_log as log on log.file_id = lines.file_id
+    inner join file_order on file_order.file_id = lines.file_id
     left join staging.lookup_order_status as order_status on order_status.raw = lines.order_status
-),
-
-single_version as (
-    select * exclude (file_as_of, file_sha256, last_event_at, status_rank)
-    from versions
-    where version_count = 1
-),
-
-ranked as (
-    select
-        * exclude (file_as_of, file_sha256, last_event_at, status_rank),
-        row_number() over (
-            partition by order_item_id
-            order by last_event_at desc nulls last, status_rank desc nulls last,
-                file_as_of desc nulls last, file_sha256 desc, source_row desc
-        ) as version_rank
-    from versions
-    where version_count > 1
+    where version_counts.version_count > 1
 ),
 
 merged_versions as (
     select
         order_item_id,
-        arg_min(
-            columns(* exclude (order_item_id, version_rank)),
-            case when columns(* exclude (order_item_id, version_rank)) is not null then version_rank end
-        )
-    from ranked
-    group by order_item_id
+        first_value(
+            columns(* exclude (order_item_id, file_order, last_event_at, status_rank)) ignore nulls
+        ) over newest_first
+    from versions
+    window newest_first as (
+        partition by order_item_id
+        order by last_event_at desc nulls last, status_rank desc nulls last, file_order,
+            source_row desc
+        rows between unbounded preceding and unbounded following
+    )
+    qualify row_number() over newest_first = 1
 ),
 
 final as (

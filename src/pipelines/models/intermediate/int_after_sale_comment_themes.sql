@@ -4,7 +4,8 @@
 -- force from marts.cost_assumptions, area 'comments' (default src/pipelines/normalize/commentThemes.ts,
 -- extended by the config's commentThemes). Matching is by substring on the lower-cased comment; before
 -- a theme's keywords are looked for, its exclude phrases (negations, other senses) are cut out of the
--- comment, longest first. A comment can carry several themes.
+-- comment, longest first. A comment can carry several themes. Each distinct comment text is matched
+-- once and its themes joined back to every after-sale carrying it.
 -- Scope: every after-sale (any type, any state) with a 商家编码; SKU and product from the order
 -- export, else the after-sale export's own columns. A product's name is the one most of its
 -- after-sales carry; category comes from the SKU master. week_start is the Monday of the ISO week of
@@ -52,24 +53,30 @@ excludes as (
     group by text_value
 ),
 
--- Each comment once per theme, with that theme's exclude phrases cut out.
+-- The comments' distinct texts: themes are matched once per text (comments repeat), then joined
+-- back to every after-sale that carries that text.
+texts as (
+    select distinct comment_masked as comment_text from comments
+),
+
+-- Each text once per theme, with that theme's exclude phrases cut out.
 theme_texts as (
     select
-        comments.after_sale_id,
+        texts.comment_text,
         themes.theme,
         themes.theme_order,
         list_reduce(
-            list_prepend(lower(comments.comment_masked), coalesce(excludes.phrases, []::varchar[])),
+            list_prepend(lower(texts.comment_text), coalesce(excludes.phrases, []::varchar[])),
             (text, phrase) -> replace(text, phrase, '｜')
         ) as comment
-    from comments
+    from texts
     cross join themes
     left join excludes on excludes.theme = themes.theme
 ),
 
 matches as (
     select
-        theme_texts.after_sale_id,
+        theme_texts.comment_text,
         theme_texts.theme,
         theme_texts.theme_order,
         list(keywords.keyword order by keywords.keyword) as matched_keywords
@@ -79,13 +86,19 @@ matches as (
     group by all
 ),
 
-comment_themes as (
+text_themes as (
     select
-        after_sale_id,
+        comment_text,
         list(theme order by theme_order) as themes,
         list(theme || ':' || array_to_string(matched_keywords, '、') order by theme_order) as matched_keywords
     from matches
-    group by after_sale_id
+    group by comment_text
+),
+
+comment_themes as (
+    select comments.after_sale_id, text_themes.themes, text_themes.matched_keywords
+    from comments
+    inner join text_themes on text_themes.comment_text = comments.comment_masked
 ),
 
 scoped as (

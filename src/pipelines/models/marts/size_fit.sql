@@ -53,29 +53,46 @@ lines as (
         returns.first_return_reason_group as reason_group,
         case
             when returns.is_returned then
-                list_reduce(
-                    coalesce(patterns.not_size_keywords, []::varchar[]),
-                    (text, keyword) -> replace(text, keyword, ' '),
-                    concat_ws(' ', attributed.reason_raw, attributed.reason_label, attributed.buyer_comment)
-                )
-        end as return_text,
-        patterns.small_keywords,
-        patterns.large_keywords
+                concat_ws(' ', attributed.reason_raw, attributed.reason_label, attributed.buyer_comment)
+        end as raw_return_text
     from order_line_returns as returns
     inner join order_lines on order_lines.order_item_id = returns.order_item_id
     left join after_sales as attributed on attributed.after_sale_id = returns.first_return_after_sale_id
-    cross join patterns
     where returns.is_shipped and returns.cohort_date is not null and order_lines.product_id is not null
 ),
 
-classified as (
+-- The keywords are looked for once per distinct text (texts repeat), then joined back.
+stripped_texts as (
     select
-        *,
+        texts.raw_return_text,
+        list_reduce(
+            coalesce(patterns.not_size_keywords, []::varchar[]),
+            (text, keyword) -> replace(text, keyword, ' '),
+            texts.raw_return_text
+        ) as return_text,
+        patterns.small_keywords,
+        patterns.large_keywords
+    from (select distinct raw_return_text from lines where raw_return_text is not null) as texts
+    cross join patterns
+),
+
+text_mentions as (
+    select
+        raw_return_text,
         coalesce(len(list_filter(small_keywords, keyword -> contains(return_text, keyword))) > 0, false)
             as mentions_small,
         coalesce(len(list_filter(large_keywords, keyword -> contains(return_text, keyword))) > 0, false)
             as mentions_large
+    from stripped_texts
+),
+
+classified as (
+    select
+        lines.*,
+        coalesce(text_mentions.mentions_small, false) as mentions_small,
+        coalesce(text_mentions.mentions_large, false) as mentions_large
     from lines
+    left join text_mentions on text_mentions.raw_return_text = lines.raw_return_text
 ),
 
 sized as (
