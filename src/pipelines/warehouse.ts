@@ -1,5 +1,6 @@
 import {DuckDBConnection, DuckDBInstance, type DuckDBValue} from "@duckdb/node-api";
 import {mkdir, readFile} from "node:fs/promises";
+import {totalmem} from "node:os";
 import {dirname} from "node:path";
 import {fileURLToPath} from "node:url";
 import {PipelineError, errorMessage} from "./errors.js";
@@ -21,6 +22,37 @@ export async function readModel(relativePath: string): Promise<string> {
   return sql;
 }
 
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** Bytes of a DuckDB memory setting such as "1536MB" or "4GiB"; NaN when it can't be read. */
+export function memoryBytes(setting: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(setting);
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  return match && unit ? Number(match[1]) * unit : NaN;
+}
+
+/**
+ * The second chance of a transaction that ran out of memory: RETURNSCOPE_MEMORY_CEILING, else half
+ * of this machine's memory but at most 4 GB (so that a 10M-line warehouse stays within 6 GB).
+ */
+export function memoryCeiling(): string {
+  if (process.env.RETURNSCOPE_MEMORY_CEILING) return process.env.RETURNSCOPE_MEMORY_CEILING;
+  return `${Math.floor(Math.min(totalmem() / 2, 4 * 2 ** 30) / 2 ** 20)}MiB`;
+}
+
+const OUT_OF_MEMORY = /Out of Memory Error/i;
+
 /**
  * One open warehouse file. A writer holds the only read-write handle to the file; readers (data
  * loaders) open it read-only, which DuckDB allows only while no writer has it open.
@@ -31,9 +63,18 @@ export class Warehouse {
     readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** DuckDB's memory_limit as opened, and the ceiling a transaction may retry at. */
+    readonly memoryLimit: string,
+    readonly memoryCeiling: string,
   ) {}
 
-  static async open(path: string, options: {readOnly?: boolean; threads?: number} = {}): Promise<Warehouse> {
+  /** Called when a transaction ran out of memory and is retried with more (for the logs). */
+  onMemoryRetry: (message: string) => void = (message) => process.stderr.write(`${message}\n`);
+
+  static async open(
+    path: string,
+    options: {readOnly?: boolean; threads?: number; memoryLimit?: string; memoryCeiling?: string} = {},
+  ): Promise<Warehouse> {
     const readOnly = options.readOnly ?? false;
     if (!readOnly && path !== ":memory:") await mkdir(dirname(path), {recursive: true});
     // No TimeZone setting: it needs the icu extension, which this build autoloads from the network.
@@ -43,7 +84,9 @@ export class Warehouse {
       // 1.5 GB rather than 1 GB: at 1 GB, loading a 1M-line order export (75 text columns) spent a
       // third of its time evicting buffers (bench:ingest, raw layer 15 s → 9 s), while peak memory
       // stays under 2 GB.
-      memory_limit: process.env.RETURNSCOPE_MEMORY_LIMIT ?? "1536MB",
+      // Where a statement can't spill (10M lines: some state merges and marts), the transaction is
+      // retried once at a higher ceiling (see transaction()).
+      memory_limit: options.memoryLimit ?? process.env.RETURNSCOPE_MEMORY_LIMIT ?? "1536MB",
       // DuckDB checkpoints (rewrites the database file) whenever the WAL passes 16 MB, which made
       // every file's commit cost a checkpoint of the whole warehouse. The WAL is just as durable;
       // ingest checkpoints once at the end of a run instead (and DuckDB does on close).
@@ -64,7 +107,14 @@ export class Warehouse {
       );
     }
     const connection = await instance.connect();
-    const warehouse = new Warehouse(path, readOnly, instance, connection);
+    const warehouse = new Warehouse(
+      path,
+      readOnly,
+      instance,
+      connection,
+      settings.memory_limit!,
+      options.memoryCeiling ?? memoryCeiling(),
+    );
     if (!readOnly) await warehouse.run(await readModel("meta/schema.sql"));
     return warehouse;
   }
@@ -99,8 +149,31 @@ export class Warehouse {
     return (await this.all(sql, params))[0];
   }
 
-  /** Runs fn in a transaction: all of it is committed, or none of it. */
+  /**
+   * Runs fn in a transaction: all of it is committed, or none of it. When DuckDB runs out of memory
+   * in it (an operator that can't spill to disk), the transaction is rolled back and fn runs once
+   * more with memory_limit raised to the ceiling, then the limit goes back: small warehouses keep a
+   * small footprint and large ones still build. fn must not keep state across its runs.
+   */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.transactionOnce(fn);
+    } catch (error) {
+      const ceiling = memoryBytes(this.memoryCeiling);
+      if (!OUT_OF_MEMORY.test(errorMessage(error)) || !(ceiling > memoryBytes(this.memoryLimit))) throw error;
+      this.onMemoryRetry(
+        `warehouse: out of memory at memory_limit ${this.memoryLimit}; retrying the transaction at ${this.memoryCeiling}`,
+      );
+      await this.run(`set memory_limit = '${this.memoryCeiling}'`);
+      try {
+        return await this.transactionOnce(fn);
+      } finally {
+        await this.run(`set memory_limit = '${this.memoryLimit}'`);
+      }
+    }
+  }
+
+  private async transactionOnce<T>(fn: () => Promise<T>): Promise<T> {
     await this.run("begin transaction");
     try {
       const result = await fn();
