@@ -19,7 +19,7 @@ import {quotedIdentifier} from "@duckdb/node-api";
 import {COLUMNS, type FileKind} from "../src/pipelines/ingest/columns.js";
 import {TABLE, stagingColumn} from "../src/pipelines/ingest/sql.js";
 import {defaultConfig} from "../src/pipelines/config.js";
-import {rebuildCore} from "../src/pipelines/refresh.js";
+import {martsToken, rebuildCore} from "../src/pipelines/refresh.js";
 import {refreshMarts} from "../src/pipelines/metrics/refresh.js";
 import {Warehouse} from "../src/pipelines/warehouse.js";
 
@@ -74,6 +74,9 @@ async function main(): Promise<void> {
   const config = {...defaultConfig(), warehouse: resolve(to)};
   await rebuildCore(warehouse, config);
   await refreshMarts(warehouse);
+  // No file was loaded, so the freshness token must be set here, or readers would think the marts
+  // of the copied warehouse still current.
+  await warehouse.setSetting("marts_token", await martsToken(warehouse, config));
   await warehouse.run("checkpoint");
   const lines = await warehouse.one(
     "select count(*)::bigint as lines, count(distinct order_id)::bigint as orders from core.order_lines",

@@ -296,6 +296,23 @@ export async function ensureFresh(warehouse: Warehouse, config: Config): Promise
   return rebuilt;
 }
 
+function martAssumptions(config: Config) {
+  return {
+    costs: config.costs,
+    platform: config.platform,
+    risk: config.risk,
+    commentThemes: config.commentThemes,
+  };
+}
+
+/** What the marts were built from: the last file loaded, core's config, the assumptions, the SQL. */
+export async function martsToken(warehouse: Warehouse, config: Config): Promise<string> {
+  const loaded = await warehouse.one(
+    "select coalesce(max(file_id), 0) as id from meta.ingest_log where status = 'loaded'",
+  );
+  return `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}|${assumptionsFingerprint(martAssumptions(config))}|${await martModelsFingerprint()}`;
+}
+
 /**
  * The marts are functions of core; they are rebuilt whenever core has changed since they were built
  * (a file loaded, core rebuilt for a new config, other cost/platform/risk/comment-theme assumptions), so no
@@ -303,16 +320,8 @@ export async function ensureFresh(warehouse: Warehouse, config: Config): Promise
  * loaded data. Ingest calls this once after its files; readers call it through ensureFresh.
  */
 export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
-  const assumptions = {
-    costs: config.costs,
-    platform: config.platform,
-    risk: config.risk,
-    commentThemes: config.commentThemes,
-  };
-  const loaded = await warehouse.one(
-    "select coalesce(max(file_id), 0) as id from meta.ingest_log where status = 'loaded'",
-  );
-  const token = `${loaded?.id ?? 0}|${await warehouse.setting("core_config")}|${assumptionsFingerprint(assumptions)}|${await martModelsFingerprint()}`;
+  const assumptions = martAssumptions(config);
+  const token = await martsToken(warehouse, config);
   if ((await warehouse.setting("marts_token")) === token && (await martsExist(warehouse))) return false;
   await warehouse.transaction(async () => {
     await buildMarts(warehouse, assumptions);
