@@ -58,14 +58,22 @@ async function child(...args: string[]): Promise<Measurement> {
   return JSON.parse(stdout.trim().split("\n").pop()!) as Measurement;
 }
 
-/** The newest order export and the newest after-sale export of each shop: "one more day". */
+/**
+ * The newest order export and the newest after-sale export of each shop, every workbook of it when
+ * it had to be cut (售后单导出_20261122.xlsx, _2.xlsx …): "one more day".
+ */
 async function newestFiles(inbox: string): Promise<Set<string>> {
   const newest = new Set<string>();
   for (const shop of await readdir(inbox)) {
-    const files = (await readdir(join(inbox, shop))).sort();
+    const files = await readdir(join(inbox, shop));
     for (const prefix of ["订单导出_", "售后单导出_"]) {
-      const last = files.filter((f) => f.startsWith(prefix)).pop();
-      if (last) newest.add(join(inbox, shop, last));
+      const dated = files.filter((f) => f.startsWith(prefix));
+      const day = dated
+        .map((f) => f.slice(prefix.length, prefix.length + 8))
+        .sort()
+        .pop();
+      for (const f of dated)
+        if (f.slice(prefix.length, prefix.length + 8) === day) newest.add(join(inbox, shop, f));
     }
   }
   return newest;

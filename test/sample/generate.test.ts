@@ -8,7 +8,12 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {generateSample, type SampleResult} from "../../src/pipelines/sample/generate.js";
+import {
+  generateSample,
+  xlsxParts,
+  XLSX_MAX_DATA_ROWS,
+  type SampleResult,
+} from "../../src/pipelines/sample/generate.js";
 
 const ORDERS = 3000;
 
@@ -645,3 +650,26 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   }
   return out.sort();
 }
+
+describe("xlsxParts: exports longer than a sheet", () => {
+  it("keeps an export that fits whole, even an empty one", () => {
+    expect(xlsxParts("售后单导出_20261122.xlsx", [1, 2, 3], 3)).toEqual([
+      {name: "售后单导出_20261122.xlsx", rows: [1, 2, 3]},
+    ]);
+    expect(xlsxParts("售后单导出_20261122.xlsx", [], 3)).toEqual([
+      {name: "售后单导出_20261122.xlsx", rows: []},
+    ]);
+  });
+
+  it("cuts a longer one into numbered workbooks, every row once and in order", () => {
+    expect(xlsxParts("售后单导出_20261122.xlsx", [1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      {name: "售后单导出_20261122.xlsx", rows: [1, 2, 3]},
+      {name: "售后单导出_20261122_2.xlsx", rows: [4, 5, 6]},
+      {name: "售后单导出_20261122_3.xlsx", rows: [7]},
+    ]);
+  });
+
+  it("fills a sheet to Excel's last row by default (1,048,576 rows with the header)", () => {
+    expect(XLSX_MAX_DATA_ROWS + 1).toBe(2 ** 20);
+  });
+});

@@ -52,7 +52,28 @@ export const SAMPLE_DEFAULTS = {orders: 12_000, seed: 20261122, endDate: "2026-1
 
 /** Share of the order lines that belong to the live-stream shop. */
 const LIVE_SHARE = 0.8;
-const STALE_EXPORT = /^(订单导出_\d{8}\.csv|售后单导出_\d{8}\.xlsx)(\.partial)?$/;
+const STALE_EXPORT = /^(订单导出_\d{8}\.csv|售后单导出_\d{8}(_\d+)?\.xlsx)(\.partial)?$/;
+
+/** Rows below the header that fit in one sheet: Excel's last row is 1,048,576. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+
+/**
+ * An export too long for one sheet, cut into workbooks as a merchant would have to save it: the
+ * first keeps the name, the next ones get _2, _3 … before the extension. The demo sizes never cut;
+ * 10M order lines do (the 45-day after-sale export holds over a million rows).
+ */
+export function xlsxParts<T>(
+  name: string,
+  rows: T[],
+  maxRows = XLSX_MAX_DATA_ROWS,
+): {name: string; rows: T[]}[] {
+  const parts: {name: string; rows: T[]}[] = [];
+  for (let start = 0, part = 1; start === 0 || start < rows.length; start += maxRows, part++) {
+    const partName = part === 1 ? name : name.replace(/\.xlsx$/, `_${part}.xlsx`);
+    parts.push({name: partName, rows: rows.slice(start, start + maxRows)});
+  }
+  return parts;
+}
 
 export async function generateSample(options: SampleOptions): Promise<SampleResult> {
   const {outDir, orders, seed, endDate, days} = checkOptions(options);
@@ -151,8 +172,10 @@ async function writeLiveApparel(ctx: WriteContext, shop: ShopProfile, orders: Ma
     const cells = rows.map((as) =>
       xlsxCells(pick(afterSaleFields(as, asOf, AFTER_SALE_XLSX_STYLE), AFTER_SALE_HEADERS)),
     );
-    await writeXlsx(path.join(dir, name), [[...AFTER_SALE_HEADERS], ...cells]);
-    files.push(relative(name));
+    for (const part of xlsxParts(name, cells)) {
+      await writeXlsx(path.join(dir, part.name), [[...AFTER_SALE_HEADERS], ...part.rows]);
+      files.push(relative(part.name));
+    }
     for (const as of rows) {
       visible.set(as, Math.max(visible.get(as) ?? 0, asOf));
       const seen = appearances.get(as) ?? [];
