@@ -141,16 +141,32 @@ costed_lines as (
     left join unsellable_rates on unsellable_rates.reason_group = after_sales.reason_group
 ),
 
+-- Each 子订单's place in its order's outbound parcel, numbered on the keys alone (the same rows as
+-- lines): sorting the wide costed rows instead spilled heavily at 10M lines.
+outbound_order as (
+    select
+        returns.order_item_id,
+        count(*) filter (where returns.is_shipped) over (partition by returns.shop_id, returns.order_id)
+            as outbound_lines,
+        row_number() over (
+            partition by returns.shop_id, returns.order_id
+            order by not returns.is_shipped, returns.order_item_id
+        ) as outbound_position
+    from order_line_returns as returns
+    inner join order_lines on order_lines.order_item_id = returns.order_item_id
+    where returns.is_paid and returns.cohort_date is not null
+),
+
 -- Whole-fen splits: each of n 子订单 gets floor(total / n), the first (total mod n) one fen more.
 outbound_parcels as (
     select
-        *,
-        count(*) filter (where is_shipped) over (partition by shop_id, order_id) as outbound_lines,
-        row_number() over (partition by shop_id, order_id order by not is_shipped, order_item_id)
-            as outbound_position,
-        round(outbound_rate * 100)::bigint as outbound_fen,
-        round(premium * 100)::bigint as premium_fen
+        costed_lines.*,
+        outbound_order.outbound_lines,
+        outbound_order.outbound_position,
+        round(costed_lines.outbound_rate * 100)::bigint as outbound_fen,
+        round(costed_lines.premium * 100)::bigint as premium_fen
     from costed_lines
+    inner join outbound_order on outbound_order.order_item_id = costed_lines.order_item_id
 ),
 
 -- The return parcel's rate is that of its first 子订单's province.
