@@ -67,13 +67,10 @@ async function newestFiles(inbox: string): Promise<Set<string>> {
   for (const shop of await readdir(inbox)) {
     const files = await readdir(join(inbox, shop));
     for (const prefix of ["订单导出_", "售后单导出_"]) {
+      const dayOf = (f: string) => f.slice(prefix.length, prefix.length + 8);
       const dated = files.filter((f) => f.startsWith(prefix));
-      const day = dated
-        .map((f) => f.slice(prefix.length, prefix.length + 8))
-        .sort()
-        .pop();
-      for (const f of dated)
-        if (f.slice(prefix.length, prefix.length + 8) === day) newest.add(join(inbox, shop, f));
+      const last = dated.map(dayOf).sort().pop();
+      for (const f of dated) if (dayOf(f) === last) newest.add(join(inbox, shop, f));
     }
   }
   return newest;
