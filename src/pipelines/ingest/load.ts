@@ -74,7 +74,7 @@ export async function loadFile(
       return result;
     }
     options.onProgress?.("reading", null);
-    prepared = await prepareSource(file.path, file.displayPath, tempDir);
+    prepared = await prepareSource(file.path, file.displayPath, tempDir, {stream: true});
     const kind = detectKind(prepared.headers);
     if (!kind)
       throw new PipelineError(`${NO_KIND}; found: ${prepared.headers.slice(0, 12).join(", ")}`, {
@@ -260,14 +260,36 @@ from read_csv(${quotedString(source.csvPath)}, columns = {${columns.join(", ")}}
       }, 200)
     : undefined;
   try {
+    options.fault?.("before-read");
     const hashes = mapping.columns.some((spec) => spec?.type === "pii");
-    await warehouse.run(sql, {file_id: fileId, shop: file.shop, ...(hashes ? {salt: options.salt} : {})});
-  } catch (error) {
-    throw new PipelineError(
-      `cannot read as CSV: ${errorMessage(error).split("\n")[0]}`,
-      {file: file.displayPath, step: "read"},
-      {cause: error},
-    );
+    const reading = warehouse
+      .run(sql, {file_id: fileId, shop: file.shop, ...(hashes ? {salt: options.salt} : {})})
+      .catch((error: unknown) => {
+        throw new PipelineError(
+          `cannot read as CSV: ${errorMessage(error).split("\n")[0]}`,
+          {file: file.displayPath, step: "read"},
+          {cause: error},
+        );
+      });
+    const conversion = source.conversion;
+    if (!conversion) await reading;
+    else {
+      // The XLSX is still being converted into the pipe DuckDB reads. If DuckDB stops early, the
+      // rest is drained so that the conversion ends. An error of the conversion (of the workbook's
+      // content) explains a failed read best; a broken pipe is only the read's failure seen from
+      // the other end.
+      const [read, converted] = await Promise.allSettled([
+        reading.catch(async (error: unknown) => {
+          await conversion.release();
+          throw error;
+        }),
+        conversion.done,
+      ]);
+      if (converted.status === "rejected" && converted.reason instanceof PipelineError)
+        throw converted.reason;
+      if (read.status === "rejected") throw read.reason;
+      if (converted.status === "rejected") throw converted.reason;
+    }
   } finally {
     if (timer) clearInterval(timer);
   }

@@ -1,6 +1,8 @@
 import {createHash} from "node:crypto";
-import {createReadStream, createWriteStream} from "node:fs";
+import {execFile} from "node:child_process";
+import {constants, createReadStream, createWriteStream} from "node:fs";
 import {open} from "node:fs/promises";
+import {promisify} from "node:util";
 import {once} from "node:events";
 import {join} from "node:path";
 import {convertXlsxToCsv, csvField, RowWidthError, XlsxError} from "./xlsx/index.js";
@@ -12,7 +14,9 @@ export type Encoding = "utf-8" | "gb18030" | "utf-16le";
  * A source file turned into something DuckDB's CSV reader can take: UTF-8, comma or tab
  * separated, the header in the first line. CSV in UTF-8 is read in place; GB18030 CSV and XLSX are
  * converted to a temporary UTF-8 CSV first (DuckDB's own readers for those need extensions that
- * can't be downloaded here). XLSX conversions carry the spreadsheet row number as a first column.
+ * can't be downloaded here). XLSX conversions carry the spreadsheet row number as a first column;
+ * ingest streams them through a named pipe, so that DuckDB reads while the sheet is converted and
+ * no temporary copy of the sheet is written.
  */
 export interface PreparedSource {
   format: "csv" | "xlsx";
@@ -23,6 +27,8 @@ export interface PreparedSource {
   newLine: "\n" | "\r\n";
   /** True when the first column of csvPath is the source row number (XLSX). */
   hasRowColumn: boolean;
+  /** When csvPath is a pipe an XLSX conversion is still writing into (prepareSource's `stream`). */
+  conversion?: StreamedConversion;
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -147,10 +153,16 @@ class LineWriter {
   }
 }
 
+/**
+ * `stream`: convert an XLSX into a named pipe, returned as soon as its header row is read (see
+ * StreamedConversion), instead of into a file, returned once written. Falls back to the file where
+ * there are no named pipes.
+ */
 export async function prepareSource(
   path: string,
   displayPath: string,
   tempDir: string,
+  {stream = false}: {stream?: boolean} = {},
 ): Promise<PreparedSource> {
   const head = await readHead(path, 1 << 20);
   const format = sniffFormat(head);
@@ -163,7 +175,7 @@ export async function prepareSource(
         step: "read",
       },
     );
-  if (format === "xlsx") return prepareXlsx(path, displayPath, tempDir);
+  if (format === "xlsx") return prepareXlsx(path, displayPath, tempDir, stream);
   if (/\.xlsx$/i.test(path)) {
     throw new PipelineError("not an XLSX file: no zip signature (a renamed text file?)", {
       file: displayPath,
@@ -297,28 +309,118 @@ class CsvParser {
   }
 }
 
-async function prepareXlsx(path: string, displayPath: string, tempDir: string): Promise<PreparedSource> {
-  const csvPath = join(tempDir, "sheet.csv");
-  let headers: string[] | null;
-  try {
-    ({headers} = await convertXlsxToCsv(path, csvPath));
-  } catch (error) {
-    if (error instanceof XlsxError)
-      throw new PipelineError(error.message, {file: displayPath, step: "read"}, {cause: error});
-    // Cells beyond the header's width have no column to go to; keep them visible rather than lost.
-    if (error instanceof RowWidthError)
-      throw new PipelineError(error.message, {file: displayPath, row: error.row});
-    throw error;
-  }
-  if (headers === null)
-    throw new PipelineError("workbook's first sheet is empty", {file: displayPath, step: "read"});
-  return {
+/** What a failed conversion tells the user. */
+function conversionError(error: unknown, displayPath: string): unknown {
+  if (error instanceof XlsxError)
+    return new PipelineError(error.message, {file: displayPath, step: "read"}, {cause: error});
+  // Cells beyond the header's width have no column to go to; keep them visible rather than lost.
+  if (error instanceof RowWidthError)
+    return new PipelineError(error.message, {file: displayPath, row: error.row});
+  return error;
+}
+
+const EMPTY_SHEET = "workbook's first sheet is empty";
+
+async function prepareXlsx(
+  path: string,
+  displayPath: string,
+  tempDir: string,
+  stream: boolean,
+): Promise<PreparedSource> {
+  const source = {
     format: "xlsx",
     encoding: "utf-8",
-    headers,
-    csvPath,
     delimiter: ",",
     newLine: "\n",
     hasRowColumn: true,
+  } as const;
+  const pipe = stream ? await makePipe(join(tempDir, "sheet.pipe")) : null;
+  if (!pipe) {
+    const csvPath = join(tempDir, "sheet.csv");
+    let headers: string[] | null;
+    try {
+      ({headers} = await convertXlsxToCsv(path, csvPath));
+    } catch (error) {
+      throw conversionError(error, displayPath);
+    }
+    if (headers === null) throw new PipelineError(EMPTY_SHEET, {file: displayPath, step: "read"});
+    return {...source, headers, csvPath};
+  }
+  // Streamed: the sheet is converted into a named pipe while DuckDB reads it, once the header row
+  // has told the caller what the columns are.
+  const controller = new AbortController();
+  let settled = false;
+  let told: (headers: string[] | null) => void = () => {};
+  const headers = new Promise<string[] | null>((resolve) => (told = resolve));
+  const done = convertXlsxToCsv(path, pipe, {onHeaders: told, signal: controller.signal}).then(
+    () => {
+      settled = true;
+    },
+    (error: unknown) => {
+      settled = true;
+      throw conversionError(error, displayPath);
+    },
+  );
+  let releasing: Promise<void> | undefined;
+  const conversion: StreamedConversion = {
+    done,
+    // Drains even when the conversion has settled: a writer that failed before any reader came may
+    // still wait to open the pipe, which our open frees.
+    release: () => {
+      if (!settled) controller.abort(new Error("conversion released"));
+      return (releasing ??= drainPipe(pipe, () => settled).then(() => done.catch(() => {})));
+    },
   };
+  const first = await Promise.race([headers, done.then(() => null)]).catch(async (error: unknown) => {
+    await conversion.release();
+    throw error;
+  });
+  if (first === null) {
+    await conversion.release();
+    throw new PipelineError(EMPTY_SHEET, {file: displayPath, step: "read"});
+  }
+  return {...source, headers: first, csvPath: pipe, conversion};
+}
+
+/**
+ * A conversion still writing into the pipe at csvPath. `done` settles when it has written all (or
+ * failed, with the error for the user); `release` stops it and drains the pipe, for when no reader
+ * will take the rest (or none ever opened it). Call one of the two, or both.
+ */
+export interface StreamedConversion {
+  done: Promise<void>;
+  release(): Promise<void>;
+}
+
+/** A named pipe at path, or null where there are none (Windows, or mkfifo missing or refused). */
+async function makePipe(path: string): Promise<string | null> {
+  if (process.platform === "win32") return null;
+  try {
+    await promisify(execFile)("mkfifo", ["-m", "600", path]);
+    return path;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads and drops what is written into a pipe until the writer has settled. The open does not block,
+ * so it also frees a writer still waiting for a reader to open the pipe.
+ */
+async function drainPipe(path: string, settled: () => boolean): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    while (!settled()) {
+      let bytesRead = 0;
+      try {
+        ({bytesRead} = await handle.read(buffer, 0, buffer.length, null));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      }
+      if (bytesRead === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  } finally {
+    await handle.close();
+  }
 }

@@ -34,6 +34,17 @@ export interface XlsxCsvResult {
   rowCount: number;
 }
 
+export interface XlsxCsvOptions extends XlsxReadOptions {
+  /**
+   * Told the header row as soon as it is read, before the rows after it are converted (null: the
+   * sheet has no row with a value, told once the sheet is read). csvPath can then be a named pipe
+   * whose reader is set up from the headers.
+   */
+  onHeaders?: (headers: string[] | null) => void;
+  /** Stops the conversion, at the next chunk of output, with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** A row with a value in a column beyond the header's width, which has no CSV column to go to. */
 export class RowWidthError extends Error {
   constructor(
@@ -56,21 +67,23 @@ export class RowWidthError extends Error {
 export async function convertXlsxToCsv(
   file: string,
   csvPath: string,
-  options: XlsxReadOptions = {},
+  options: XlsxCsvOptions = {},
 ): Promise<XlsxCsvResult> {
-  const output = new CsvOutput(csvPath);
+  const output = new CsvOutput(csvPath, options.signal);
   try {
     const {sheetName, scanner} = await scanWorksheet(
       file,
       options,
       (part) => new EncodedStrings(part),
-      (part, formats, strings) => new CsvSheetWriter(part, formats, strings, output),
+      (part, formats, strings) => new CsvSheetWriter(part, formats, strings, output, options.onHeaders),
     );
     await scanner.finish();
+    if (scanner.headers === null) options.onHeaders?.(null);
     await output.close();
     return {sheetName, headers: scanner.headers, rowCount: scanner.rowCount};
   } catch (error) {
-    await output.close().catch(() => {});
+    // Not a graceful close: when csvPath is a pipe nobody reads yet, that would wait for a reader.
+    output.destroy();
     throw error;
   }
 }
@@ -293,7 +306,10 @@ class CsvOutput {
   private error: Error | undefined;
   private readonly free: Buffer[] = [];
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly signal?: AbortSignal,
+  ) {
     this.stream = createWriteStream(path, {highWaterMark: 2 * CHUNK});
     this.stream.on("error", (error) => (this.error ??= error));
   }
@@ -306,6 +322,7 @@ class CsvOutput {
   /** Writes the start of a buffer; returns a promise when the caller should wait before writing more. */
   write(bytes: Buffer, length: number): Promise<void> | undefined {
     if (this.error) throw this.error;
+    this.signal?.throwIfAborted();
     const done = (error?: Error | null) => void (error || this.free.push(bytes));
     if (this.stream.write(bytes.subarray(0, length), done)) return undefined;
     return once(this.stream, "drain").then(() => undefined);
@@ -315,6 +332,10 @@ class CsvOutput {
     if (this.error) throw this.error;
     this.stream.end();
     await once(this.stream, "finish");
+  }
+
+  destroy(): void {
+    this.stream.destroy();
   }
 }
 
@@ -351,6 +372,7 @@ class CsvSheetWriter extends SheetScanner {
     formats: DateFormats,
     private readonly strings: EncodedStrings,
     private readonly output: CsvOutput,
+    private readonly onHeaders?: (headers: string[]) => void,
   ) {
     super(part, formats);
     this.out = output.buffer();
@@ -402,6 +424,7 @@ class CsvSheetWriter extends SheetScanner {
       this.width = headers.length;
       out.ascii(["__source_row", ...headers.map((_, i) => `c${i}`)].join(",") + "\n");
       this.rowStart = out.length;
+      this.onHeaders?.(headers);
       return;
     }
     if (this.lastColumn < 0) {
