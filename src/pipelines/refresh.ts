@@ -16,7 +16,7 @@ import {
 import {TABLE, createTableSql, rawTableColumns, stagingTableColumns} from "./ingest/sql.js";
 import {FILE_KINDS, type FileKind} from "./ingest/columns.js";
 import {assumptionsFingerprint} from "./metrics/assumptions.js";
-import {buildMarts, martModelsFingerprint, martsExist} from "./metrics/refresh.js";
+import {martModelsFingerprint, martsExist, refreshMarts} from "./metrics/refresh.js";
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
 /** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
@@ -323,9 +323,9 @@ export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Pr
   const assumptions = martAssumptions(config);
   const token = await martsToken(warehouse, config);
   if ((await warehouse.setting("marts_token")) === token && (await martsExist(warehouse))) return false;
-  await warehouse.transaction(async () => {
-    await buildMarts(warehouse, assumptions);
-    await warehouse.setSetting("marts_token", token);
-  });
+  // Stale until every model is rebuilt: refreshMarts commits model by model.
+  await warehouse.setSetting("marts_token", "");
+  await refreshMarts(warehouse, assumptions);
+  await warehouse.setSetting("marts_token", token);
   return true;
 }

@@ -51,12 +51,27 @@ export async function buildMarts(
   for (const model of MART_MODELS) await warehouse.run(await readModel(model));
 }
 
-/** Rebuilds every intermediate and mart table in one transaction: all of them change, or none. */
+/**
+ * Rebuilds every intermediate and mart table, each in a transaction of its own, so that a model
+ * that runs out of memory is retried alone at the memory ceiling (Warehouse.transaction). In one
+ * transaction for all of them, a 10M-line warehouse ran out of memory even at 4 GB in
+ * return_costs, which alone needs less than 1.5 GB: the transaction held what the models before it
+ * had built. Between two models some tables are new and some old, so callers that publish a
+ * freshness token clear it first and set it last (ensureMartsFresh): a crash midway leaves the marts
+ * stale, and they are rebuilt before anyone reads them.
+ */
 export async function refreshMarts(
   warehouse: Warehouse,
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
 ): Promise<void> {
-  await warehouse.transaction(() => buildMarts(warehouse, assumptions));
+  await warehouse.transaction(async () => {
+    await warehouse.run("create schema if not exists intermediate; create schema if not exists marts;");
+    await writeCostAssumptions(warehouse, assumptions.costs, assumptions);
+  });
+  for (const model of MART_MODELS) {
+    const sql = await readModel(model);
+    await warehouse.transaction(() => warehouse.run(sql));
+  }
 }
 
 let modelsFingerprint: Promise<string> | undefined;
