@@ -88,4 +88,6 @@ final as (
     group by all
 )
 
-select * from final order by all;
+-- Laid out by shop and day, for the date filters of readers; sorting on every column cost a third
+-- of the model at 1M lines.
+select * from final order by shop_id, cohort_date;
