@@ -102,4 +102,5 @@ final as (
     left join earliest_effective on earliest_effective.order_item_id = order_lines.order_item_id
 )
 
-select * from final order by order_item_id;
+-- Not sorted: every reader joins or groups it, and the sort was a third of the model's time.
+select * from final;
