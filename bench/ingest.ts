@@ -25,7 +25,7 @@ interface Measurement {
   seconds: number;
   maxRssMb: number;
   rows: number;
-  /** Returnscope's ingest only: seconds per load phase, and the marts rebuilt afterwards. */
+  /** Seconds per load phase (our ingest) or per layer (the floor); the marts rebuilt afterwards. */
   phases?: Record<string, number>;
   martsSeconds?: number;
 }
@@ -45,18 +45,6 @@ async function child(mode: string, ...args: string[]): Promise<Measurement> {
     },
   );
   return JSON.parse(stdout.trim().split("\n").pop()!) as Measurement;
-}
-
-/** The layers floor (see layersFloor), with its steps. */
-async function floorChild(file: string, scratch: string): Promise<Measurement> {
-  const {stdout, stderr} = await promisify(execFile)(
-    process.execPath,
-    ["--import", "tsx", self, "--child", "floor", file, scratch],
-    {maxBuffer: 1 << 20},
-  );
-  const m = JSON.parse(stdout.trim().split("\n").pop()!) as Measurement;
-  m.phases = JSON.parse(stderr.trim().split("\n").pop()!) as Record<string, number>;
-  return m;
 }
 
 function floorLine(m: Measurement, baseline: number, better: "lower" | "higher"): string {
@@ -156,11 +144,15 @@ async function runChild(mode: string, args: string[]): Promise<void> {
       },
     );
   } else if (mode === "floor") {
-    await measure(async () => {
-      const {rows, steps} = await layersFloor(file, scratch);
-      console.error(JSON.stringify(steps));
-      return rows;
-    });
+    let phases: Record<string, number> = {};
+    await measure(
+      async () => {
+        const floor = await layersFloor(file, scratch);
+        phases = floor.steps;
+        return floor.rows;
+      },
+      async () => ({phases}),
+    );
   } else throw new Error(`unknown child mode ${mode}`);
 }
 
@@ -168,8 +160,7 @@ async function runChild(mode: string, args: string[]): Promise<void> {
  * The least an ingest that keeps the three layers the foundation issue asks for can take: the file
  * as text into a table (raw), that table typed into a second one (staging, with plain casts and no
  * cleaning, checks or normalizing), and a copy of that (core, with no merging of versions), in a
- * warehouse with our settings. An XLSX is first converted to CSV with our converter. Seconds per
- * step go to stderr.
+ * warehouse with our settings. An XLSX is first converted to CSV with our converter.
  */
 async function layersFloor(
   file: string,
@@ -274,7 +265,7 @@ async function main(): Promise<void> {
   const ours = await best(runs, async () => child("returnscope-ingest", csv, await fresh("ingest-csv")));
   console.log(line("returnscope ingest", ours));
   console.log(breakdown(ours));
-  const csvFloor = await best(runs, async () => floorChild(csv, await fresh("floor-csv")));
+  const csvFloor = await best(runs, async () => child("floor", csv, await fresh("floor-csv")));
   console.log(floorLine(csvFloor, bare.seconds, "lower"));
   const csvRatio = ours.seconds / bare.seconds;
   console.log(
@@ -289,7 +280,7 @@ async function main(): Promise<void> {
   );
   console.log(line("returnscope ingest", oursXlsx));
   console.log(breakdown(oursXlsx));
-  const xlsxFloor = await best(runs, async () => floorChild(xlsx, await fresh("floor-xlsx")));
+  const xlsxFloor = await best(runs, async () => child("floor", xlsx, await fresh("floor-xlsx")));
   console.log(floorLine(xlsxFloor, excel.seconds, "higher"));
   const xlsxRatio = excel.seconds / oursXlsx.seconds;
   console.log(

@@ -9,7 +9,7 @@ export {
   type MetricQuery,
   type MetricRow,
 } from "./query.js";
-export {buildMarts, MART_MODELS, martsExist, refreshMarts} from "./refresh.js";
+export {MART_MODELS, martsExist, refreshMarts} from "./refresh.js";
 export {
   DIMENSIONS,
   DIMENSION_NAMES,

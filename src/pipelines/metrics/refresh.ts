@@ -39,19 +39,6 @@ export const MART_MODELS: readonly string[] = [
 ];
 
 /**
- * Builds the tables inside the caller's transaction (for callers that already hold one), with the
- * cost, platform and risk assumptions in force written first (marts.cost_assumptions).
- */
-export async function buildMarts(
-  warehouse: Warehouse,
-  assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
-): Promise<void> {
-  await warehouse.run("create schema if not exists intermediate; create schema if not exists marts;");
-  await writeCostAssumptions(warehouse, assumptions.costs, assumptions);
-  for (const model of MART_MODELS) await warehouse.run(await readModel(model));
-}
-
-/**
  * Rebuilds every intermediate and mart table, each in a transaction of its own, so that a model
  * that runs out of memory is retried alone at the memory ceiling (Warehouse.transaction). In one
  * transaction for all of them, a 10M-line warehouse ran out of memory even at 4 GB in
@@ -64,6 +51,7 @@ export async function refreshMarts(
   warehouse: Warehouse,
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
 ): Promise<void> {
+  // The cost, platform and risk assumptions in force first (marts.cost_assumptions).
   await warehouse.transaction(async () => {
     await warehouse.run("create schema if not exists intermediate; create schema if not exists marts;");
     await writeCostAssumptions(warehouse, assumptions.costs, assumptions);
