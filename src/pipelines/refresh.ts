@@ -16,7 +16,7 @@ import {
 import {TABLE, createTableSql, rawTableColumns, stagingTableColumns} from "./ingest/sql.js";
 import {FILE_KINDS, type FileKind} from "./ingest/columns.js";
 import {assumptionsFingerprint} from "./metrics/assumptions.js";
-import {martModelsFingerprint, martsExist, refreshMarts} from "./metrics/refresh.js";
+import {martModelsFingerprint, martsExist, refreshMarts, type MartsRefresh} from "./metrics/refresh.js";
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
 /** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
@@ -314,18 +314,44 @@ export async function martsToken(warehouse: Warehouse, config: Config): Promise<
 }
 
 /**
- * The marts are functions of core; they are rebuilt whenever core has changed since they were built
- * (a file loaded, core rebuilt for a new config, other cost/platform/risk/comment-theme assumptions), so no
- * reader ever sees figures that ignore
- * loaded data. Ingest calls this once after its files; readers call it through ensureFresh.
+ * The marts are functions of core; they are refreshed whenever core has changed since they were
+ * built (a file loaded, core rebuilt for a new config, other cost/platform/risk/comment-theme
+ * assumptions, new model SQL), so no reader ever sees figures that ignore loaded data. When the only
+ * change is files loaded since (the token's first part), the models that can update in place do so
+ * for what those files touched (refreshMarts' changedAfter); anything else rebuilds them all.
+ * Ingest calls this once after its files; readers call it through ensureFresh.
+ * Returns how the marts were refreshed, or null when they were fresh.
  */
-export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
+export async function refreshStaleMarts(warehouse: Warehouse, config: Config): Promise<MartsRefresh | null> {
   const assumptions = martAssumptions(config);
   const token = await martsToken(warehouse, config);
-  if ((await warehouse.setting("marts_token")) === token && (await martsExist(warehouse))) return false;
-  // Stale until every model is rebuilt: refreshMarts commits model by model.
+  const built = (await warehouse.setting("marts_token")) ?? "";
+  const exist = await martsExist(warehouse);
+  if (built === token && exist) return null;
+  const [builtFile, ...builtRest] = built.split("|");
+  const [, ...rest] = token.split("|");
+  const sameBasis = exist && built !== "" && builtRest.join("|") === rest.join("|");
+  const changedAfter =
+    sameBasis && (await onlyChangesLoaded(warehouse, Number(builtFile))) ? Number(builtFile) : undefined;
+  // Stale until every model is refreshed: refreshMarts commits model by model.
   await warehouse.setSetting("marts_token", "");
-  await refreshMarts(warehouse, assumptions);
+  const refresh = await refreshMarts(warehouse, assumptions, {changedAfter});
   await warehouse.setSetting("marts_token", token);
-  return true;
+  return refresh;
+}
+
+/** Whether everything loaded after file `after` is order and after-sale files (no SKU master). */
+async function onlyChangesLoaded(warehouse: Warehouse, after: number): Promise<boolean> {
+  if (!Number.isInteger(after) || after <= 0) return false;
+  const row = await warehouse.one(
+    `select count(*) filter (where kind not in ('order', 'after_sale'))::integer as other
+     from meta.ingest_log where status = 'loaded' and file_id > $after`,
+    {after},
+  );
+  return Number(row?.other ?? 1) === 0;
+}
+
+/** Refreshes the marts when stale (refreshStaleMarts); true when it did. */
+export async function ensureMartsFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
+  return (await refreshStaleMarts(warehouse, config)) !== null;
 }

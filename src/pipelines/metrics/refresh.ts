@@ -25,6 +25,8 @@ export const MART_MODELS: readonly string[] = [
   "marts/after_sale_backlog.sql",
   "marts/after_sale_times_weekly.sql",
   "marts/platform_score_daily.sql",
+  "intermediate/int_buyer_lines.sql",
+  "intermediate/int_buyers.sql",
   "marts/risk_buyers.sql",
   "marts/risk_shared_tracking.sql",
   "marts/return_parcels.sql",
@@ -38,6 +40,26 @@ export const MART_MODELS: readonly string[] = [
   "marts/sku_comment_themes.sql",
 ];
 
+/** How refreshMarts brought the marts up to date. */
+export interface MartsRefresh {
+  mode: "full" | "incremental";
+  /** The models updated in place, for the 子订单 the new files touched (incremental mode). */
+  incremental: string[];
+  /** 子订单 the new files touched (incremental mode). */
+  changedLines?: number;
+  /** Seconds per model (and for finding the touched 子订单, "changed_lines"). */
+  seconds: Record<string, number>;
+}
+
+export interface RefreshOptions {
+  /**
+   * The marts reflect every file loaded up to this file_id (meta.ingest_log), and core has changed
+   * since only by loading order and after-sale files after it: models that can (an `-- @incremental`
+   * line) update only the rows those files touched; the others are rebuilt.
+   */
+  changedAfter?: number;
+}
+
 /**
  * Rebuilds every intermediate and mart table, each in a transaction of its own, so that a model
  * that runs out of memory is retried alone at the memory ceiling (Warehouse.transaction). In one
@@ -46,21 +68,100 @@ export const MART_MODELS: readonly string[] = [
  * had built. Between two models some tables are new and some old, so callers that publish a
  * freshness token clear it first and set it last (ensureMartsFresh): a crash midway leaves the marts
  * stale, and they are rebuilt before anyone reads them.
+ *
+ * With options.changedAfter, models that declare how (an `-- @incremental:` line, see
+ * incrementalSql) replace only the rows the new files touched, so the cost of a daily load grows
+ * with the new data rather than the warehouse; test/metrics/incremental.test.ts checks that every
+ * table then equals a full rebuild.
  */
 export async function refreshMarts(
   warehouse: Warehouse,
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
-): Promise<void> {
+  options: RefreshOptions = {},
+): Promise<MartsRefresh> {
   // The cost, platform and risk assumptions in force first (marts.cost_assumptions).
   await warehouse.transaction(async () => {
     await warehouse.run("create schema if not exists intermediate; create schema if not exists marts;");
     await writeCostAssumptions(warehouse, assumptions.costs, assumptions);
   });
+  const after = options.changedAfter;
+  const refresh: MartsRefresh = {
+    mode: after === undefined ? "full" : "incremental",
+    incremental: [],
+    seconds: {},
+  };
+  let start = performance.now();
+  const lap = (name: string) => {
+    const end = performance.now();
+    refresh.seconds[name] = (end - start) / 1000;
+    start = end;
+  };
+  if (after !== undefined) {
+    await warehouse.transaction(async () =>
+      warehouse.run(await readModel("incremental/changed_lines.sql"), {after}),
+    );
+    const row = await warehouse.one("select count(*)::integer as n from changed_lines");
+    refresh.changedLines = Number(row?.n ?? 0);
+    lap("changed_lines");
+  }
   for (const model of MART_MODELS) {
     const sql = await readModel(model);
-    await warehouse.transaction(() => warehouse.run(sql));
+    const incremental = after === undefined ? null : await incrementalSql(model, sql);
+    await warehouse.transaction(() => warehouse.run(incremental ?? sql));
+    if (incremental) refresh.incremental.push(model);
+    lap(model);
   }
+  if (after !== undefined)
+    await warehouse.run("drop table if exists changed_lines; drop table if exists changed_after_sales;");
+  return refresh;
 }
+
+const INCREMENTAL = /^-- @incremental: (\(?[\w, ]+\)?) in (\w+)$/m;
+const CREATE = /^create or replace table ([\w.]+) as$/m;
+
+/**
+ * The statements that bring a model's table up to date in place, or null when the model is
+ * rebuilt. A model that can be updated declares, on a line of its own,
+ *
+ *     -- @incremental: <key columns> in <scope table>
+ *
+ * and marks its scope filters with `-- @scope <SQL>` lines: comments in a full rebuild, SQL here.
+ * Its rows whose key is in the scope table are deleted, then the model's own SELECT, restricted by
+ * those filters, inserts them again. The scope tables are temporary: changed_lines (the 子订单 the
+ * new files touched, models/incremental/changed_lines.sql), and whatever the model's
+ * models/incremental/<model>.sql prepares from it first. So each model is still defined once.
+ */
+export async function incrementalSql(model: string, sql: string): Promise<string | null> {
+  const declared = INCREMENTAL.exec(sql);
+  if (!declared) return null;
+  const create = CREATE.exec(sql);
+  if (!create || sql.indexOf("create or replace table", create.index + 1) >= 0)
+    throw new Error(`${model}: an incremental model is one "create or replace table … as" statement`);
+  const [, key, scope] = declared as unknown as [string, string, string];
+  const table = create[1]!;
+  const columns = key.replace(/[()]/g, "");
+  const name = model.split("/").pop()!;
+  const step = `incremental/${name}`;
+  const prepare = INCREMENTAL_STEPS.includes(step) ? await readModel(step) : "";
+  const body = sql.slice(create.index + create[0].length).replace(/^(\s*)-- @scope /gm, "$1");
+  return [
+    prepare.trim().replace(/;?$/, ";"),
+    `delete from ${table} where ${key} in (select ${columns} from ${scope});`,
+    `insert into ${table}${body}`,
+  ]
+    .filter((statement) => statement !== ";")
+    .join("\n");
+}
+
+/** The SQL of incremental refreshes besides the models' own (part of the models' fingerprint). */
+const INCREMENTAL_STEPS = [
+  "incremental/changed_lines.sql",
+  "incremental/int_order_line_returns.sql",
+  "incremental/return_rates_daily.sql",
+  "incremental/return_costs.sql",
+  "incremental/int_buyer_lines.sql",
+  "incremental/int_buyers.sql",
+];
 
 let modelsFingerprint: Promise<string> | undefined;
 
@@ -72,6 +173,7 @@ export function martModelsFingerprint(): Promise<string> {
   modelsFingerprint ??= (async () => {
     const hash = createHash("sha256");
     for (const model of MART_MODELS) hash.update(model).update(await readModel(model));
+    for (const model of INCREMENTAL_STEPS) hash.update(model).update(await readModel(model));
     return hash.digest("hex").slice(0, 16);
   })();
   return modelsFingerprint;

@@ -10,11 +10,14 @@
 --   6. text after 地址 or 住在 up to the next punctuation → ＊＊＊.
 -- Names written with no such cue cannot be recognized; pages that show comments say so.
 -- Grain: one row per after_sale_id with a non-empty comment.
+-- After a load, only the after-sales of the 子订单 it touched are replaced (metrics/refresh.ts):
+-- @incremental: after_sale_id in changed_after_sales
 create or replace table intermediate.int_after_sale_comments as
 with after_sales as (
     select after_sale_id, shop_id, buyer_comment
     from core.after_sales
     where nullif(trim(buyer_comment), '') is not null
+    -- @scope and after_sale_id in (select after_sale_id from changed_after_sales)
 ),
 
 masked as (

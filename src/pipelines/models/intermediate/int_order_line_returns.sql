@@ -10,13 +10,17 @@
 -- Cohort date: 支付完成时间 as a Beijing date, else 订单提交时间 when the export lacks it.
 -- Ties between effective after-sales applied at the same moment go to the smaller 售后单号
 -- (compared as numbers: shorter digit strings first).
+-- After a load, only the rows of the 子订单 it touched are replaced (metrics/refresh.ts):
+-- @incremental: order_item_id in changed_lines
 create or replace table intermediate.int_order_line_returns as
 with order_lines as (
     select * from core.order_lines
+    -- @scope where order_item_id in (select order_item_id from changed_lines)
 ),
 
 after_sales as (
     select * from core.after_sales
+    -- @scope where order_item_id in (select order_item_id from changed_lines)
 ),
 
 classified_after_sales as (

@@ -3,9 +3,12 @@
 -- (marts.cost_assumptions, area 'platform'). An estimate that is too late hides late applications,
 -- one too early shows false ones: signed_at_source says which time it came from.
 -- Grain: one row per order_item_id of a shipped 子订单.
+-- After a load, only the rows of the 子订单 it touched are replaced (metrics/refresh.ts):
+-- @incremental: order_item_id in changed_lines
 create or replace table intermediate.int_order_line_signed as
 with order_lines as (
     select * from core.order_lines
+    -- @scope where order_item_id in (select order_item_id from changed_lines)
 ),
 
 settings as (

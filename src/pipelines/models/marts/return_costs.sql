@@ -13,17 +13,26 @@
 -- Parcels: one outbound parcel per 主订单, its rate split over the 主订单's shipped 子订单; one return
 -- parcel per 退货物流单号 (per after-sale when it has none), split over the returned 子订单 on it.
 -- Splits are in whole fen, the remainder to the first 子订单s, so parcels add up to their rate.
+--
+-- After a load, only the rows that can have changed are replaced (metrics/refresh.ts): those of the
+-- 主订单 and return parcels the touched 子订单 are or were in (incremental/return_costs.sql), since a
+-- split depends on every 子订单 of its parcel. return_parcel_hash, a hash of the return parcel's key,
+-- is kept for that: the key itself (a waybill number) is not published.
+-- @incremental: order_item_id in cost_scope_lines
 create or replace table marts.return_costs as
 with order_line_returns as (
     select * from intermediate.int_order_line_returns
+    -- @scope where order_item_id in (select order_item_id from cost_window_lines)
 ),
 
 order_lines as (
     select * from core.order_lines
+    -- @scope where order_item_id in (select order_item_id from cost_window_lines)
 ),
 
 after_sales as (
     select * from core.after_sales
+    -- @scope where order_item_id in (select order_item_id from cost_window_lines)
 ),
 
 assumptions as (
@@ -271,9 +280,12 @@ final as (
         case when is_returned then unit_cost_source end as unit_cost_source,
         case when is_returned then unsellable_rate end::double as unsellable_rate,
         case when is_returned then after_sale_units * unsellable_rate else 0 end::double
-            as expected_lost_units
+            as expected_lost_units,
+        case when return_lines is not null then hash(return_parcel_key) end as return_parcel_hash
     from components
 )
 
 -- No ORDER BY: as long as the order export, and a sort of it costs more than it is worth.
-select * from final;
+select * from final
+-- @scope where order_item_id in (select order_item_id from cost_scope_lines)
+;

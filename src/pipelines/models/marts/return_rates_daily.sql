@@ -11,9 +11,12 @@
 -- of a reason slice is the shipped volume of the whole group, which the query layer takes from all
 -- rows regardless of reason (src/pipelines/metrics/query.ts).
 -- 子订单 with neither 支付完成时间 nor 订单提交时间 have no cohort date and are left out.
+-- After a load, only the order cohorts (shop, day) the touched 子订单 were or are in are recomputed:
+-- @incremental: (shop_id, cohort_date) in changed_cohorts
 create or replace table marts.return_rates_daily as
 with order_line_returns as (
     select * from intermediate.int_order_line_returns
+    -- @scope where (shop_id, cohort_date) in (select shop_id, cohort_date from changed_cohorts)
 ),
 
 order_lines as (

@@ -12,17 +12,11 @@
 -- has_many_returns: returned_orders ≥ min_returns. has_high_refund_only: refund_only_orders ≥
 -- min_refund_only_orders and refund_only_share ≥ min_refund_only_share. risk_rank orders a shop's
 -- list: high refund-only share first, then by refund-only claims, then by returns.
+-- The counts per buyer come from intermediate.int_buyers (per 子订单: int_buyer_lines), which a
+-- load updates for the buyers it touched; flags and ranks are recomputed here, over all buyers.
 create or replace table marts.risk_buyers as
-with order_lines as (
-    select * from core.order_lines
-),
-
-order_line_returns as (
-    select * from intermediate.int_order_line_returns
-),
-
-after_sales as (
-    select * from core.after_sales
+with buyers as (
+    select * from intermediate.int_buyers
 ),
 
 settings as (
@@ -32,56 +26,6 @@ settings as (
         max(value) filter (where parameter = 'min_refund_only_share') as min_refund_only_share
     from marts.cost_assumptions
     where area = 'risk'
-),
-
-line_after_sales as (
-    select
-        order_item_id,
-        count(*) as after_sale_count,
-        bool_or(after_sale_type = '已发货仅退款') as has_refund_only_claim,
-        min(applied_at) as first_applied_at,
-        max(applied_at) as last_applied_at
-    from after_sales
-    group by order_item_id
-),
-
-buyer_lines as (
-    select
-        order_lines.shop_id,
-        order_lines.buyer_key,
-        coalesce(order_lines.city, '') as city,
-        coalesce(order_lines.district, '') as district,
-        order_lines.order_id,
-        order_line_returns.is_paid,
-        order_line_returns.is_shipped,
-        order_line_returns.is_returned,
-        coalesce(line_after_sales.after_sale_count, 0) as after_sale_count,
-        coalesce(line_after_sales.has_refund_only_claim, false) as has_refund_only_claim,
-        line_after_sales.first_applied_at,
-        line_after_sales.last_applied_at
-    from order_lines
-    inner join order_line_returns on order_line_returns.order_item_id = order_lines.order_item_id
-    left join line_after_sales on line_after_sales.order_item_id = order_lines.order_item_id
-    where order_lines.buyer_key is not null
-),
-
--- Grouped on the parts of the key, hashed once per buyer below.
-buyers as (
-    select
-        shop_id,
-        buyer_key,
-        city,
-        district,
-        count(distinct order_id) as main_order_count,
-        count(*) filter (where is_paid) as paid_orders,
-        count(*) filter (where is_shipped) as shipped_orders,
-        sum(after_sale_count)::bigint as after_sale_count,
-        count(*) filter (where is_returned) as returned_orders,
-        count(*) filter (where is_shipped and has_refund_only_claim) as refund_only_orders,
-        min(first_applied_at) as first_applied_at,
-        max(last_applied_at) as last_applied_at
-    from buyer_lines
-    group by all
 ),
 
 flagged as (

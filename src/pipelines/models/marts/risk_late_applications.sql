@@ -8,13 +8,17 @@
 -- stand-in as platform_score_daily.sql); read signed_at_source, and raise sign_delay_days if the
 -- carrier is slow. Parameters:
 -- marts.cost_assumptions (late_window_days: area 'risk'; sign_delay_days: area 'platform').
+-- After a load, only the after-sales of the 子订单 it touched are replaced (metrics/refresh.ts):
+-- @incremental: order_item_id in changed_lines
 create or replace table marts.risk_late_applications as
 with after_sales as (
     select * from core.after_sales
+    -- @scope where order_item_id in (select order_item_id from changed_lines)
 ),
 
 order_lines as (
     select * from core.order_lines
+    -- @scope where order_item_id in (select order_item_id from changed_lines)
 ),
 
 settings as (
@@ -33,6 +37,7 @@ signed_lines as (
         order_lines.district
     from intermediate.int_order_line_signed as signed
     inner join order_lines on order_lines.order_item_id = signed.order_item_id
+    -- @scope where signed.order_item_id in (select order_item_id from changed_lines)
 ),
 
 timed as (
