@@ -12,10 +12,11 @@
 // 10M of the target takes ~20 minutes to generate; pass --orders 10000000 for it).
 import {execFile} from "node:child_process";
 import {existsSync} from "node:fs";
-import {mkdir, readdir, rm} from "node:fs/promises";
+import {mkdir, rm} from "node:fs/promises";
 import {join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {promisify} from "node:util";
+import {newestFiles} from "./newest.js";
 
 const outDir = fileURLToPath(new URL("./out/", import.meta.url));
 const self = fileURLToPath(import.meta.url);
@@ -56,24 +57,6 @@ async function child(...args: string[]): Promise<Measurement> {
     },
   );
   return JSON.parse(stdout.trim().split("\n").pop()!) as Measurement;
-}
-
-/**
- * The newest order export and the newest after-sale export of each shop, every workbook of it when
- * it had to be cut (售后单导出_20261122.xlsx, _2.xlsx …): "one more day".
- */
-async function newestFiles(inbox: string): Promise<Set<string>> {
-  const newest = new Set<string>();
-  for (const shop of await readdir(inbox)) {
-    const files = await readdir(join(inbox, shop));
-    for (const prefix of ["订单导出_", "售后单导出_"]) {
-      const dayOf = (f: string) => f.slice(prefix.length, prefix.length + 8);
-      const dated = files.filter((f) => f.startsWith(prefix));
-      const last = dated.map(dayOf).sort().pop();
-      for (const f of dated) if (dayOf(f) === last) newest.add(join(inbox, shop, f));
-    }
-  }
-  return newest;
 }
 
 /** Rebuilds core (from staging) and every mart of an ingested warehouse, ingesting nothing. */
