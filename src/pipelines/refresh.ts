@@ -20,13 +20,13 @@ import {martModelsFingerprint, martsExist, refreshMarts, type MartsRefresh} from
 import {readModel, type Json, type Warehouse} from "./warehouse.js";
 
 /** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
-const SCHEMA_VERSION = "3";
+const SCHEMA_VERSION = "4";
 
 const STATE_TABLES: Partial<Record<FileKind, {table: string; model: string; extra: string}>> = {
   order: {
     table: "core.order_line_states",
     model: "core/order_line_states.sql",
-    extra: "null::varchar as order_status_group, 0::bigint as version_count",
+    extra: "null::varchar as order_status_group, 0::bigint as version_count, null::varchar as buyer_key",
   },
   after_sale: {
     table: "core.after_sale_states",

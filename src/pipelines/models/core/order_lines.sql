@@ -62,10 +62,8 @@ final as (
         lines.district,
         lines.express_info,
         lines.warehouse_name,
-        case
-            when coalesce(lines.recipient_name_hash, lines.recipient_phone_hash, lines.address_hash) is not null
-                then sha256(concat_ws('|', lines.recipient_name_hash, lines.recipient_phone_hash, lines.address_hash))
-        end as buyer_key,
+        -- sha256 of the salted recipient hashes, computed with the state (core/order_line_states.sql).
+        lines.buyer_key,
         lines.version_count::integer as version_count,
         lines.file_id as source_file_id,
         lines.source_row
