@@ -16,6 +16,7 @@ export const MART_MODELS: readonly string[] = [
   "marts/return_rates_daily.sql",
   "marts/after_sales_applied_daily.sql",
   "intermediate/int_size_keywords.sql",
+  "intermediate/int_shipped_lines.sql",
   "marts/sku_weekly.sql",
   "marts/sku_reasons.sql",
   "marts/problem_skus.sql",

@@ -26,18 +26,6 @@ with settings as (
         12.0 as grid_half_width
 ),
 
-order_line_returns as (
-    select * from intermediate.int_order_line_returns
-),
-
-order_lines as (
-    select * from core.order_lines
-),
-
-after_sales as (
-    select * from core.after_sales
-),
-
 sku_weekly as (
     select * from marts.sku_weekly
 ),
@@ -46,22 +34,11 @@ sku_reasons as (
     select * from marts.sku_reasons
 ),
 
+-- Shipped 子订单 with a cohort date, their return and its 退商品金额 (intermediate/int_shipped_lines.sql).
 lines as (
-    select
-        returns.shop_id,
-        order_lines.sku_code,
-        order_lines.product_id,
-        order_lines.product_name,
-        order_lines.category,
-        order_lines.color,
-        order_lines.size,
-        coalesce(returns.quantity, 0) as quantity,
-        returns.is_returned,
-        case when returns.is_returned then attributed.refund_goods_amount end as refund_amount
-    from order_line_returns as returns
-    inner join order_lines on order_lines.order_item_id = returns.order_item_id
-    left join after_sales as attributed on attributed.after_sale_id = returns.first_return_after_sale_id
-    where returns.is_shipped and returns.cohort_date is not null and order_lines.sku_code is not null
+    select shop_id, sku_code, product_id, product_name, category, color, size, quantity, is_returned, refund_amount
+    from intermediate.int_shipped_lines
+    where sku_code is not null
 ),
 
 -- A SKU's product, name, category, colour and size: those of most of its 子订单 (a 商家编码 filed

@@ -13,93 +13,13 @@ with settings as (
     select 30 as min_volume, 1.96 as significant_z
 ),
 
-order_line_returns as (
-    select * from intermediate.int_order_line_returns
-),
-
-order_lines as (
-    select * from core.order_lines
-),
-
-after_sales as (
-    select * from core.after_sales
-),
-
-size_keywords as (
-    select * from intermediate.int_size_keywords
-),
-
--- The keyword lists, longest first. Matched with replace/contains over a list rather than with a
--- regular expression built from the table: a pattern that isn't a literal is compiled again for
--- every row, which made this model the slowest of all on large warehouses.
-patterns as (
-    select
-        list(keyword order by length(keyword) desc, keyword) filter (where direction = 'small') as small_keywords,
-        list(keyword order by length(keyword) desc, keyword) filter (where direction = 'large') as large_keywords,
-        list(keyword order by length(keyword) desc, keyword) filter (where direction = 'not_size') as not_size_keywords
-    from size_keywords
+-- Shipped 子订单 with their return and size-return facts (intermediate/int_shipped_lines.sql).
+sized as (
+    select * from intermediate.int_shipped_lines where product_id is not null
 ),
 
 lines as (
-    select
-        returns.shop_id,
-        order_lines.product_id,
-        order_lines.product_name,
-        order_lines.category,
-        order_lines.size,
-        order_lines.size_sort,
-        coalesce(returns.quantity, 0) as quantity,
-        returns.is_returned,
-        returns.first_return_reason_group as reason_group,
-        case
-            when returns.is_returned then
-                concat_ws(' ', attributed.reason_raw, attributed.reason_label, attributed.buyer_comment)
-        end as raw_return_text
-    from order_line_returns as returns
-    inner join order_lines on order_lines.order_item_id = returns.order_item_id
-    left join after_sales as attributed on attributed.after_sale_id = returns.first_return_after_sale_id
-    where returns.is_shipped and returns.cohort_date is not null and order_lines.product_id is not null
-),
-
--- The keywords are looked for once per distinct text (texts repeat), then joined back.
-stripped_texts as (
-    select
-        texts.raw_return_text,
-        list_reduce(
-            coalesce(patterns.not_size_keywords, []::varchar[]),
-            (text, keyword) -> replace(text, keyword, ' '),
-            texts.raw_return_text
-        ) as return_text,
-        patterns.small_keywords,
-        patterns.large_keywords
-    from (select distinct raw_return_text from lines where raw_return_text is not null) as texts
-    cross join patterns
-),
-
-text_mentions as (
-    select
-        raw_return_text,
-        coalesce(len(list_filter(small_keywords, keyword -> contains(return_text, keyword))) > 0, false)
-            as mentions_small,
-        coalesce(len(list_filter(large_keywords, keyword -> contains(return_text, keyword))) > 0, false)
-            as mentions_large
-    from stripped_texts
-),
-
-classified as (
-    select
-        lines.*,
-        coalesce(text_mentions.mentions_small, false) as mentions_small,
-        coalesce(text_mentions.mentions_large, false) as mentions_large
-    from lines
-    left join text_mentions on text_mentions.raw_return_text = lines.raw_return_text
-),
-
-sized as (
-    select
-        *,
-        is_returned and (reason_group = '尺码' or mentions_small or mentions_large) as is_size_return
-    from classified
+    select * from sized
 ),
 
 by_size as (
