@@ -23,6 +23,7 @@ const INCREMENTAL = [
   "marts/return_rates_daily.sql",
   "intermediate/int_shipped_lines.sql",
   "marts/return_costs.sql",
+  "intermediate/int_platform_orders.sql",
   "intermediate/int_buyer_lines.sql",
   "intermediate/int_buyers.sql",
   "marts/risk_late_applications.sql",

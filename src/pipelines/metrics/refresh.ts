@@ -25,6 +25,7 @@ export const MART_MODELS: readonly string[] = [
   "marts/return_costs.sql",
   "marts/after_sale_backlog.sql",
   "marts/after_sale_times_weekly.sql",
+  "intermediate/int_platform_orders.sql",
   "marts/platform_score_daily.sql",
   "intermediate/int_buyer_lines.sql",
   "intermediate/int_buyers.sql",
@@ -112,8 +113,12 @@ export async function refreshMarts(
     if (incremental) refresh.incremental.push(model);
     lap(model);
   }
-  if (after !== undefined)
-    await warehouse.run("drop table if exists changed_lines; drop table if exists changed_after_sales;");
+  if (after !== undefined) {
+    // The scope tables (temporary, this connection's): gone with it anyway, but not kept meanwhile.
+    for (const step of INCREMENTAL_STEPS)
+      for (const [, table] of (await readModel(step)).matchAll(/create or replace temp table (\w+)/g))
+        await warehouse.run(`drop table if exists temp.${table}`);
+  }
   return refresh;
 }
 
@@ -162,6 +167,7 @@ const INCREMENTAL_STEPS = [
   "incremental/return_costs.sql",
   "incremental/int_buyer_lines.sql",
   "incremental/int_buyers.sql",
+  "incremental/int_platform_orders.sql",
 ];
 
 let modelsFingerprint: Promise<string> | undefined;

@@ -26,15 +26,7 @@
 -- band whose upper bound the value does not exceed; low_volume when the denominator is below
 -- min_orders (the platform shows no score then).
 create or replace table marts.platform_score_daily as
-with order_lines as (
-    select * from core.order_lines
-),
-
-order_line_returns as (
-    select * from intermediate.int_order_line_returns
-),
-
-after_sales as (
+with after_sales as (
     select * from core.after_sales
 ),
 
@@ -60,92 +52,30 @@ bands as (
     group by all
 ),
 
-classified_after_sales as (
-    select
-        after_sales.shop_id,
-        after_sales.order_id,
-        after_sales.after_sale_id,
-        after_sales.after_sale_type,
-        after_sales.applied_at,
-        coalesce(
-            after_sales.after_sale_status_group not in ('closed', 'failed', 'rejected', 'cancelled'), true
-        ) as is_not_closed,
-        coalesce(
-            after_sales.reason_quality_flag = '商品品质'
-            or (
-                after_sales.reason_quality_flag is null
-                and after_sales.reason_group in (
-                    select key from assumptions where parameter = 'quality_reason_group'
-                )
-            ),
-            false
-        ) as is_product_quality,
-        coalesce(
-            after_sales.reason_quality_flag = '物流品质'
-            or (
-                after_sales.reason_quality_flag is null
-                and after_sales.reason_group in (
-                    select key from assumptions where parameter = 'logistics_reason_group'
-                )
-            ),
-            false
-        ) as is_logistics_quality
-    from after_sales
-),
-
-product_quality_orders as (
-    select shop_id, order_id
-    from classified_after_sales
-    where is_product_quality and is_not_closed and after_sale_type in ('退货退款', '已发货仅退款')
-    group by all
-),
-
-first_after_sales as (
-    select shop_id, order_id, is_logistics_quality
-    from classified_after_sales
-    where is_not_closed
-    qualify row_number() over (
-        partition by shop_id, order_id
-        order by applied_at nulls last, length(after_sale_id), after_sale_id
-    ) = 1
-),
-
+-- 主订单 facts (intermediate/int_platform_orders.sql), summed by day here.
 orders as (
-    select
-        order_lines.shop_id,
-        order_lines.order_id,
-        min(signed.signed_at_estimate::date) as signed_date,
-        min(order_line_returns.cohort_date) filter (where order_line_returns.is_paid) as paid_date
-    from order_lines
-    inner join order_line_returns on order_line_returns.order_item_id = order_lines.order_item_id
-    left join intermediate.int_order_line_signed as signed on signed.order_item_id = order_lines.order_item_id
-    group by all
+    select * from intermediate.int_platform_orders
 ),
 
 daily as (
     select
-        orders.shop_id,
-        orders.signed_date as date,
+        shop_id,
+        signed_date as date,
         'product_quality_return_rate' as metric,
-        count(product_quality_orders.order_id)::double as numerator,
+        (count(*) filter (where is_product_quality_return))::double as numerator,
         count(*) as denominator
     from orders
-    left join product_quality_orders
-        on product_quality_orders.shop_id = orders.shop_id
-        and product_quality_orders.order_id = orders.order_id
-    where orders.signed_date is not null
+    where signed_date is not null
     group by all
     union all
     select
-        orders.shop_id,
-        orders.paid_date as date,
+        shop_id,
+        paid_date as date,
         'logistics_quality_return_rate' as metric,
-        count(*) filter (where first_after_sales.is_logistics_quality)::double as numerator,
+        (count(*) filter (where first_is_logistics_quality))::double as numerator,
         count(*) as denominator
     from orders
-    left join first_after_sales
-        on first_after_sales.shop_id = orders.shop_id and first_after_sales.order_id = orders.order_id
-    where orders.paid_date is not null
+    where paid_date is not null
     group by all
     union all
     select
