@@ -27,9 +27,7 @@ ranked as (
         after_sales.applied_at,
         after_sales.reason_group,
         coalesce(after_sales.reason_text, after_sales.reason_raw) as reason,
-        order_lines.size,
-        order_lines.color,
-        order_lines.category,
+        after_sales.order_item_id,
         left(comments.comment_masked, 120) as comment_masked,
         row_number() over (
             partition by after_sales.shop_id, after_sales.sku_code
@@ -38,8 +36,19 @@ ranked as (
         count(*) over (partition by after_sales.shop_id, after_sales.sku_code) as sku_comment_count
     from after_sales
     inner join comments on comments.after_sale_id = after_sales.after_sale_id
-    left join order_lines on order_lines.order_item_id = after_sales.order_item_id
     where after_sales.sku_code is not null
+),
+
+-- The 子订单's size, colour and category, looked up for the kept comments only (not for all of them).
+kept as (
+    select
+        ranked.*,
+        order_lines.size,
+        order_lines.color,
+        order_lines.category
+    from ranked
+    left join order_lines on order_lines.order_item_id = ranked.order_item_id
+    where ranked.comment_rank <= 20
 ),
 
 final as (
@@ -58,8 +67,7 @@ final as (
         comment_masked,
         comment_rank::integer as comment_rank,
         sku_comment_count::integer as sku_comment_count
-    from ranked
-    where comment_rank <= 20
+    from kept
 )
 
 select * from final;
