@@ -265,8 +265,12 @@ export async function updateCore(
   else await warehouse.run(await readModel("core/skus.sql"));
 }
 
-/** Rebuilds lookups and current state from staging, in one transaction (after a config change). */
+/**
+ * Rebuilds lookups and current state from staging, in one transaction (after a config change, or
+ * for a benchmark). Tables of an older schema are brought up to this one first.
+ */
 export async function rebuildCore(warehouse: Warehouse, config: Config): Promise<void> {
+  await ensureTables(warehouse);
   await warehouse.transaction(async () => {
     for (const lookup of LOOKUP_SHAPES) {
       await warehouse.run(`delete from staging.${lookup.table}`);
