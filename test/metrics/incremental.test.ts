@@ -28,6 +28,7 @@ const INCREMENTAL = [
   "intermediate/int_buyers.sql",
   "marts/risk_late_applications.sql",
   "intermediate/int_after_sale_comments.sql",
+  "intermediate/int_after_sale_comment_facts.sql",
 ];
 
 let dir: string;

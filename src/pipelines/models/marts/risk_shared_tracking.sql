@@ -22,6 +22,15 @@ salt as (
     select coalesce(max(value), '') as value from meta.settings where key = 'pii_salt'
 ),
 
+-- The numbers on two or more after-sales, found first: only their after-sales are joined to the
+-- order export for buyers (at 10M 子订单, joining every after-sale cost seconds for a few rows).
+shared_numbers as (
+    select shop_id, upper(return_tracking_no) as return_tracking_no
+    from after_sales
+    group by all
+    having count(*) >= 2
+),
+
 keyed as (
     select
         after_sales.shop_id,
@@ -41,6 +50,9 @@ keyed as (
                 )
         end as buyer_parts
     from after_sales
+    inner join shared_numbers
+        on shared_numbers.shop_id = after_sales.shop_id
+        and shared_numbers.return_tracking_no = upper(after_sales.return_tracking_no)
     left join order_lines on order_lines.order_item_id = after_sales.order_item_id
 ),
 
