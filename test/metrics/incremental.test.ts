@@ -21,6 +21,7 @@ const INCREMENTAL = [
   "intermediate/int_order_line_returns.sql",
   "intermediate/int_order_line_signed.sql",
   "marts/return_rates_daily.sql",
+  "marts/after_sales_applied_daily.sql",
   "intermediate/int_shipped_lines.sql",
   "marts/return_costs.sql",
   "intermediate/int_platform_orders.sql",

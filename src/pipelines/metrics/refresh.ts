@@ -169,6 +169,7 @@ const INCREMENTAL_STEPS = [
   "incremental/int_buyer_lines.sql",
   "incremental/int_buyers.sql",
   "incremental/int_platform_orders.sql",
+  "incremental/after_sales_applied_daily.sql",
 ];
 
 let modelsFingerprint: Promise<string> | undefined;

@@ -7,9 +7,13 @@
 -- traffic_source, app_channel, traffic_type, traffic_format, influencer_name).
 -- Unknown 售后类型 count under '未知', unknown status groups under 'unknown'; after-sales without a
 -- 售后申请时间 have no day and are left out.
+-- After a load, only the days (shop, 申请日) of the after-sales of the touched 子订单 are recounted
+-- (incremental/after_sales_applied_daily.sql; metrics/refresh.ts):
+-- @incremental: (shop_id, applied_date) in changed_applied_days
 create or replace table marts.after_sales_applied_daily as
 with after_sales as (
     select * from core.after_sales
+    -- @scope where (shop_id, applied_at::date) in (select shop_id, applied_date from changed_applied_days)
 ),
 
 order_lines as (
