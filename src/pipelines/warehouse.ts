@@ -1,5 +1,5 @@
 import {DuckDBConnection, DuckDBInstance, type DuckDBValue} from "@duckdb/node-api";
-import {mkdir, readFile} from "node:fs/promises";
+import {mkdir, readFile, readdir} from "node:fs/promises";
 import {totalmem} from "node:os";
 import {dirname} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -20,6 +20,15 @@ export async function readModel(relativePath: string): Promise<string> {
     sqlCache.set(relativePath, sql);
   }
   return sql;
+}
+
+/** The SQL files of one folder under src/pipelines/models, as readModel paths, sorted. */
+export async function listModels(folder: string): Promise<string[]> {
+  const files = await readdir(modelsDir + folder);
+  return files
+    .filter((file) => file.endsWith(".sql"))
+    .sort()
+    .map((file) => `${folder}/${file}`);
 }
 
 const UNITS: Record<string, number> = {

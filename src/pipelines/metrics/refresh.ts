@@ -3,7 +3,7 @@
  * rebuild after every core refresh keeps them from ever being stale.
  */
 import {createHash} from "node:crypto";
-import {readModel, type Warehouse} from "../warehouse.js";
+import {listModels, readModel, type Warehouse} from "../warehouse.js";
 import {DEFAULT_ASSUMPTIONS, writeCostAssumptions, type Assumptions} from "./assumptions.js";
 
 /** The models in the order they must run (each reads only core and the ones before it). */
@@ -116,7 +116,7 @@ export async function refreshMarts(
   }
   if (after !== undefined) {
     // The scope tables (temporary, this connection's): gone with it anyway, but not kept meanwhile.
-    for (const step of INCREMENTAL_STEPS)
+    for (const step of await incrementalSteps())
       for (const [, table] of (await readModel(step)).matchAll(/create or replace temp table (\w+)/g))
         await warehouse.run(`drop table if exists temp.${table}`);
   }
@@ -149,7 +149,7 @@ export async function incrementalSql(model: string, sql: string): Promise<string
   const columns = key.replace(/[()]/g, "");
   const name = model.split("/").pop()!;
   const step = `incremental/${name}`;
-  const prepare = INCREMENTAL_STEPS.includes(step) ? await readModel(step) : "";
+  const prepare = (await incrementalSteps()).includes(step) ? await readModel(step) : "";
   const body = sql.slice(create.index + create[0].length).replace(/^(\s*)-- @scope /gm, "$1");
   return [
     prepare.trim().replace(/;?$/, ";"),
@@ -160,17 +160,16 @@ export async function incrementalSql(model: string, sql: string): Promise<string
     .join("\n");
 }
 
-/** The SQL of incremental refreshes besides the models' own (part of the models' fingerprint). */
-const INCREMENTAL_STEPS = [
-  "incremental/changed_lines.sql",
-  "incremental/int_order_line_returns.sql",
-  "incremental/return_rates_daily.sql",
-  "incremental/return_costs.sql",
-  "incremental/int_buyer_lines.sql",
-  "incremental/int_buyers.sql",
-  "incremental/int_platform_orders.sql",
-  "incremental/after_sales_applied_daily.sql",
-];
+let steps: Promise<string[]> | undefined;
+
+/**
+ * The SQL of incremental refreshes besides the models' own (part of the models' fingerprint): every
+ * file of models/incremental, so that a model's preparing step can't be left out by mistake.
+ */
+function incrementalSteps(): Promise<string[]> {
+  steps ??= listModels("incremental");
+  return steps;
+}
 
 let modelsFingerprint: Promise<string> | undefined;
 
@@ -182,7 +181,7 @@ export function martModelsFingerprint(): Promise<string> {
   modelsFingerprint ??= (async () => {
     const hash = createHash("sha256");
     for (const model of MART_MODELS) hash.update(model).update(await readModel(model));
-    for (const model of INCREMENTAL_STEPS) hash.update(model).update(await readModel(model));
+    for (const step of await incrementalSteps()) hash.update(step).update(await readModel(step));
     return hash.digest("hex").slice(0, 16);
   })();
   return modelsFingerprint;
