@@ -1,4 +1,4 @@
-// npm run bench:scale-incremental [-- --times 10] — the metrics issue's second target at 10M lines:
+// npm run bench:scale-incremental [-- --times 10] [--keep | --reuse] — the metrics issue's second target at 10M lines:
 // add the newest exports to a large warehouse (ingest + marts refresh) against a full rebuild of
 // that warehouse's core and marts, both measured here, in child processes, in the same run.
 //
@@ -104,15 +104,16 @@ function option(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-async function main(): Promise<void> {
-  const times = option("times") ?? "10";
-  const source = join(outDir, "refresh", "warehouse.duckdb");
-  const inbox = join(outDir, "sample_1000000", "inbox");
-  const work = join(outDir, "scale-incremental");
+async function scale(
+  times: string,
+  source: string,
+  inbox: string,
+  work: string,
+  scaled: string,
+): Promise<void> {
   await rm(work, {recursive: true, force: true});
   await mkdir(work, {recursive: true});
   const base = join(work, "base.duckdb");
-  const scaled = join(work, `scaled_x${times}.duckdb`);
   await copyFile(source, base);
   const removed = await child("remove-newest", base, inbox);
   console.log(`1M warehouse without the newest exports (${(removed.extra.removed as string[]).join(", ")})`);
@@ -134,6 +135,24 @@ async function main(): Promise<void> {
   );
   process.stdout.write(scale.stdout);
   await rm(base, {force: true});
+}
+
+async function main(): Promise<void> {
+  const times = option("times") ?? "10";
+  const source = join(outDir, "refresh", "warehouse.duckdb");
+  const inbox = join(outDir, "sample_1000000", "inbox");
+  const work = join(outDir, "scale-incremental");
+  const scaled = join(work, `scaled_x${times}.duckdb`);
+  // --keep saves the scaled warehouse as it is before the newest exports (another 13 GB at 10×);
+  // --reuse starts from that copy instead of scaling again, to measure a change to the refresh.
+  const before = join(work, `scaled_x${times}.before.duckdb`);
+  if (process.argv.includes("--reuse")) {
+    await copyFile(before, scaled);
+    console.log(`reusing ${relative(process.cwd(), before)} (scaled in an earlier run)`);
+  } else {
+    await scale(times, source, inbox, work, scaled);
+    if (process.argv.includes("--keep")) await copyFile(scaled, before);
+  }
 
   const incremental = await child("incremental", scaled, inbox);
   const rebuild = await child("rebuild", scaled, inbox);
