@@ -36,6 +36,7 @@ describe("data checks", () => {
       "cohort_maturity_forecast_bounds",
       "cohort_maturity_unique_grain",
       "int_order_line_returns_consistent_flags",
+      "int_order_line_returns_matches_core",
       "int_order_line_returns_unique_grain",
       "return_lag_curve_share_valid",
       "return_rates_daily_not_null_keys",
@@ -65,8 +66,18 @@ describe("data checks", () => {
       );
       // The one 换货 (alpha, 11-12) goes missing.
       await warehouse.run("delete from marts.after_sales_applied_daily where after_sale_type = '换货'");
+      // A category and an attributed after-sale's status that core no longer has (L1, L8).
+      await warehouse.run(
+        `update intermediate.int_order_line_returns set category = 'T恤'
+         where order_item_id = '6910000000000000011'`,
+      );
+      await warehouse.run(
+        `update intermediate.int_order_line_returns set first_return_status_group = 'closed'
+         where order_item_id = '6910000000000000081'`,
+      );
       expect(await failing()).toEqual({
         after_sales_applied_daily_matches_core: 1,
+        int_order_line_returns_matches_core: 2,
         return_rates_daily_not_null_keys: 3,
         return_rates_daily_rates_in_range: 6,
         return_rates_daily_reasons_sum_to_returns: 4,

@@ -8,6 +8,8 @@
 -- The side flags (has_return_refund, …) use the same "not closed" rule, each for its own 售后类型;
 -- an unknown 售后类型 (NULL) sets no flag.
 -- Cohort date: 支付完成时间 as a Beijing date, else 订单提交时间 when the export lacks it.
+-- category (from the SKU master) and first_return_status_group (the attributed after-sale's status
+-- group now) are carried along for the maturity models, which would otherwise join 10M-row tables.
 -- Ties between effective after-sales applied at the same moment go to the smaller 售后单号
 -- (compared as numbers: shorter digit strings first).
 -- After a load, only the rows of the 子订单 it touched are replaced (metrics/refresh.ts):
@@ -32,6 +34,7 @@ classified_after_sales as (
         reason_group,
         reason_text,
         reason_raw,
+        after_sale_status_group,
         coalesce(
             after_sale_status_group not in ('closed', 'failed', 'rejected', 'cancelled'), true
         ) as is_not_closed
@@ -50,6 +53,7 @@ earliest_effective as (
         after_sale_id,
         applied_at,
         after_sale_type,
+        after_sale_status_group,
         reason_group,
         reason_text,
         reason_raw
@@ -79,6 +83,7 @@ final as (
         order_lines.order_item_id,
         order_lines.order_id,
         order_lines.shop_id,
+        order_lines.category,
         coalesce(order_lines.paid_at, order_lines.created_at)::date as cohort_date,
         case
             when order_lines.paid_at is not null then '支付完成时间'
@@ -94,6 +99,7 @@ final as (
         earliest_effective.after_sale_id as first_return_after_sale_id,
         earliest_effective.applied_at as first_return_applied_at,
         earliest_effective.after_sale_type as first_return_type,
+        earliest_effective.after_sale_status_group as first_return_status_group,
         earliest_effective.reason_group as first_return_reason_group,
         earliest_effective.reason_text as first_return_reason_text,
         earliest_effective.reason_raw as first_return_reason_raw,

@@ -27,10 +27,6 @@ with order_line_returns as (
     select * from intermediate.int_order_line_returns
 ),
 
-order_lines as (
-    select * from core.order_lines
-),
-
 after_sales as (
     select * from core.after_sales
 ),
@@ -105,51 +101,52 @@ closure_odds as (
     group by all
 ),
 
-returned_lines as (
+-- Each shipped 子订单 of a cohort; a return whose attributed after-sale is still open carries the
+-- chance that it is closed yet (closure_chance, NULL for the others).
+cohort_lines as (
     select
-        returns.order_item_id,
-        coalesce(returns.quantity, 0) as quantity,
+        returns.shop_id,
+        returns.category,
+        returns.cohort_date,
+        returns.quantity,
+        returns.is_returned,
         case
-            when attributed.after_sale_status_group is null
-                or attributed.after_sale_status_group not in ('succeeded', 'closed', 'failed', 'rejected', 'cancelled')
+            when returns.is_returned
+                and shop_as_of.shop_id is not null
+                and (
+                    returns.first_return_status_group is null
+                    or returns.first_return_status_group not in ('succeeded', 'closed', 'failed', 'rejected', 'cancelled')
+                )
                 then coalesce(
                     closure_odds.closed_count / nullif(closure_odds.closed_count + closure_odds.succeeded_count, 0),
                     0.0
                 )
         end as closure_chance
     from order_line_returns as returns
-    inner join after_sales as attributed on attributed.after_sale_id = returns.first_return_after_sale_id
-    inner join shop_as_of on shop_as_of.shop_id = returns.shop_id
     cross join settings
+    left join shop_as_of on shop_as_of.shop_id = returns.shop_id
     left join closure_odds
         on closure_odds.shop_id = returns.shop_id
         and closure_odds.open_days = least(
-            greatest(date_diff('day', attributed.applied_at::date, shop_as_of.as_of_date), 0),
+            greatest(date_diff('day', returns.first_return_applied_at::date, shop_as_of.as_of_date), 0),
             settings.horizon_days
         )
-    where returns.is_returned
+    where returns.is_shipped and returns.cohort_date is not null
 ),
 
 cohorts as (
     select
-        returns.shop_id,
-        order_lines.category,
-        returns.cohort_date,
+        shop_id,
+        category,
+        cohort_date,
         count(*) as shipped_orders,
-        coalesce(sum(returns.quantity), 0) as shipped_units,
-        count(*) filter (where returns.is_returned) as returned_orders,
-        coalesce(sum(returns.quantity) filter (where returns.is_returned), 0) as returned_units,
-        coalesce(sum(returned_lines.quantity) filter (where returned_lines.closure_chance is not null), 0)
-            as open_returned_units,
-        coalesce(sum(returned_lines.quantity * returned_lines.closure_chance), 0) as expected_closed_units,
-        coalesce(
-            sum(returned_lines.quantity ** 2 * returned_lines.closure_chance * (1 - returned_lines.closure_chance)),
-            0
-        ) as closure_variance_units
-    from order_line_returns as returns
-    inner join order_lines on order_lines.order_item_id = returns.order_item_id
-    left join returned_lines on returned_lines.order_item_id = returns.order_item_id
-    where returns.is_shipped and returns.cohort_date is not null
+        coalesce(sum(quantity), 0) as shipped_units,
+        count(*) filter (where is_returned) as returned_orders,
+        coalesce(sum(quantity) filter (where is_returned), 0) as returned_units,
+        coalesce(sum(quantity) filter (where closure_chance is not null), 0) as open_returned_units,
+        coalesce(sum(quantity * closure_chance), 0) as expected_closed_units,
+        coalesce(sum(quantity ** 2 * closure_chance * (1 - closure_chance)), 0) as closure_variance_units
+    from cohort_lines
     group by all
 ),
 

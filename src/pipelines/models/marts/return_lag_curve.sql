@@ -71,14 +71,13 @@ shop_as_of as (
 shipped_lines as (
     select
         returns.shop_id,
-        order_lines.category,
+        returns.category,
         returns.cohort_date,
         returns.quantity,
         returns.is_returned,
         date_diff('day', returns.cohort_date, shop_as_of.as_of_date) as age_days,
         greatest(date_diff('day', returns.cohort_date, returns.first_return_applied_at::date), 0) as lag_days
     from order_line_returns as returns
-    inner join order_lines on order_lines.order_item_id = returns.order_item_id
     inner join shop_as_of on shop_as_of.shop_id = returns.shop_id
     where returns.is_shipped and returns.cohort_date is not null
 ),
