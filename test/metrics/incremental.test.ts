@@ -27,6 +27,7 @@ const INCREMENTAL = [
   "intermediate/int_platform_orders.sql",
   "intermediate/int_buyer_lines.sql",
   "intermediate/int_buyers.sql",
+  "intermediate/int_return_parcels.sql",
   "marts/risk_late_applications.sql",
   "intermediate/int_after_sale_comments.sql",
   "intermediate/int_after_sale_comment_facts.sql",

@@ -31,6 +31,7 @@ export const MART_MODELS: readonly string[] = [
   "intermediate/int_buyers.sql",
   "marts/risk_buyers.sql",
   "marts/risk_shared_tracking.sql",
+  "intermediate/int_return_parcels.sql",
   "marts/return_parcels.sql",
   "marts/return_parcel_carriers.sql",
   "marts/risk_late_applications.sql",

@@ -3,6 +3,8 @@
 -- after_sale_backlog.sql), which are stuck, which carry a 退货异常 or share a waybill with other
 -- after-sales, and how long the received ones took.
 -- Grain: one row per after-sale with a return shipment (a 退货发货时间 or a 退货物流单号).
+-- What the after-sale alone decides is in intermediate.int_return_parcels (updated in place after a
+-- load); this adds the as-of date, the backlog's staleness and the sharing of waybills.
 --
 -- parcel_state, the first that applies:
 --   received    the goods are back: 退货物流状态 says 签收; or a refund (商家退款时间) at or after the
@@ -27,13 +29,8 @@
 -- warehouse's PII salt and the upper-cased number, as in risk_shared_tracking.sql, and only for
 -- numbers on two or more after-sales of the shop (tracking_sharing: that mart's grading).
 create or replace table marts.return_parcels as
-with after_sales as (
-    select * from core.after_sales
-    where return_shipped_at is not null or return_tracking_no is not null
-),
-
-order_lines as (
-    select order_item_id, product_id, sku_code, province_code, province_name from core.order_lines
+with parcels as (
+    select * from intermediate.int_return_parcels
 ),
 
 shop_as_of as (
@@ -60,82 +57,35 @@ salt as (
 
 -- Grouped on the number itself, as risk_shared_tracking.sql does; hashed only when shared.
 tracking_counts as (
-    select shop_id, upper(return_tracking_no) as return_tracking_no, count(*) as after_sale_count
-    from after_sales
+    select shop_id, return_tracking_no, count(*) as after_sale_count
+    from parcels
     where return_tracking_no is not null
     group by all
 ),
 
-signals as (
-    select
-        after_sales.*,
-        coalesce(after_sales.is_express_refund in ('是', 'true', '1', 'Y', 'y'), false) as was_express_refund,
-        coalesce(regexp_matches(after_sales.return_logistics_status, '签收|妥投'), false)
-            and not coalesce(regexp_matches(after_sales.return_logistics_status, '拒'), false)
-            as is_signed_by_logistics,
-        coalesce(regexp_matches(after_sales.after_sale_status, '待商家发货|待买家收货'), false)
-            as is_past_receipt_status,
-        coalesce(
-            regexp_matches(after_sales.after_sale_status, '待商家收货|待商家签收|待商家确认收货|已寄回|买家已退货|退货中'),
-            false
-        ) as is_awaiting_receipt_status,
-        coalesce(backlog.is_stale, false) as is_stale,
-        shop_as_of.as_of_at,
-        tracking_counts.after_sale_count as tracking_after_sale_count
-    from after_sales
-    inner join shop_as_of on shop_as_of.shop_id = after_sales.shop_id
-    left join backlog on backlog.after_sale_id = after_sales.after_sale_id
-    left join tracking_counts
-        on tracking_counts.shop_id = after_sales.shop_id
-        and tracking_counts.return_tracking_no = upper(after_sales.return_tracking_no)
-),
-
-receipts as (
-    select
-        signals.*,
-        case
-            when signals.after_sale_type = '退货退款'
-                and not signals.was_express_refund
-                and signals.refunded_at is not null
-                and signals.refunded_at >= coalesce(signals.return_shipped_at, signals.refunded_at)
-                then signals.refunded_at
-        end as received_at_estimate
-    from signals
-),
-
-classified as (
-    select
-        receipts.*,
-        case
-            when receipts.received_at_estimate is not null then '商家退款时间'
-            when receipts.is_signed_by_logistics then '退货物流状态'
-            when receipts.is_past_receipt_status
-                or (
-                    receipts.after_sale_status_group = 'succeeded'
-                    and receipts.after_sale_type in ('退货退款', '换货')
-                    and not receipts.was_express_refund
-                )
-                then '售后状态'
-        end as received_basis
-    from receipts
-),
-
 states as (
     select
-        classified.*,
-        case
-            when classified.received_basis is not null then 'received'
-            when classified.after_sale_status_group in ('closed', 'failed', 'rejected', 'cancelled') then 'closed'
-            when classified.refunded_at is not null or classified.after_sale_status_group = 'succeeded'
-                then 'refunded'
-            when classified.is_stale then 'stale'
-            when classified.is_awaiting_receipt_status then 'in_transit'
-            else 'other'
-        end as parcel_state,
-        classified.return_shipped_at
-            + to_milliseconds((settings.stuck_parcel_days * 86400000)::bigint) as stuck_after_at
-    from classified
+        parcels.*,
+        shop_as_of.as_of_at,
+        coalesce(backlog.is_stale, false) as is_stale,
+        coalesce(
+            parcels.settled_state,
+            case
+                when coalesce(backlog.is_stale, false) then 'stale'
+                when parcels.is_awaiting_receipt_status then 'in_transit'
+                else 'other'
+            end
+        ) as parcel_state,
+        parcels.return_shipped_at
+            + to_milliseconds((settings.stuck_parcel_days * 86400000)::bigint) as stuck_after_at,
+        tracking_counts.after_sale_count as tracking_after_sale_count
+    from parcels
+    inner join shop_as_of on shop_as_of.shop_id = parcels.shop_id
     cross join settings
+    left join backlog on backlog.after_sale_id = parcels.after_sale_id
+    left join tracking_counts
+        on tracking_counts.shop_id = parcels.shop_id
+        and tracking_counts.return_tracking_no = parcels.return_tracking_no
 ),
 
 final as (
@@ -145,15 +95,15 @@ final as (
         states.after_sale_id,
         states.order_id,
         states.order_item_id,
-        coalesce(states.after_sale_type, '未知') as after_sale_type,
+        states.after_sale_type,
         states.after_sale_status,
-        coalesce(states.after_sale_status_group, 'unknown') as after_sale_status_group,
+        states.after_sale_status_group,
         states.reason_group,
-        coalesce(order_lines.product_id, states.product_id) as product_id,
-        coalesce(order_lines.sku_code, states.sku_code) as sku_code,
-        coalesce(nullif(trim(states.return_carrier), ''), '未知') as carrier,
-        order_lines.province_code,
-        coalesce(order_lines.province_name, '未知') as province_name,
+        states.product_id,
+        states.sku_code,
+        states.carrier,
+        states.province_code,
+        states.province_name,
         states.applied_at,
         states.return_shipped_at,
         states.return_logistics_status,
@@ -168,34 +118,21 @@ final as (
         coalesce(states.parcel_state = 'in_transit' and states.as_of_at > states.stuck_after_at, false)
             as is_stuck,
         states.is_stale,
-        states.was_express_refund as is_express_refund,
+        states.is_express_refund,
         states.received_basis,
         states.received_at_estimate,
-        case when states.received_at_estimate is not null then '商家退款时间' end as received_at_source,
-        date_diff('second', states.return_shipped_at, states.received_at_estimate) / 86400 as days_to_receipt,
-        coalesce(
-            nullif(trim(states.return_exception), '') is not null
-            and not regexp_full_match(trim(states.return_exception), '无|否|正常|无异常|退货正常'),
-            false
-        ) as has_return_exception,
-        nullif(
-            regexp_replace(
-                replace(trim(states.return_exception), coalesce(states.return_tracking_no, chr(0)), '＊＊＊'),
-                '[0-9]{8,}',
-                '＊＊＊',
-                'g'
-            ),
-            ''
-        ) as return_exception,
+        states.received_at_source,
+        states.days_to_receipt,
+        states.has_return_exception,
+        states.return_exception,
         coalesce(states.tracking_after_sale_count >= 2, false) as is_shared_tracking,
         case
             when states.tracking_after_sale_count >= 2
-                then sha256(salt.value || upper(states.return_tracking_no))
+                then sha256(salt.value || states.return_tracking_no)
         end as return_tracking_key,
         coalesce(states.tracking_after_sale_count, 0)::integer as tracking_after_sale_count
     from states
     cross join salt
-    left join order_lines on order_lines.order_item_id = states.order_item_id
 ),
 
 graded as (
@@ -206,4 +143,5 @@ graded as (
         and shared_tracking.return_tracking_key = final.return_tracking_key
 )
 
-select * from graded order by shop_id, after_sale_id;
+-- Not sorted: every reader filters, groups or orders it.
+select * from graded;
