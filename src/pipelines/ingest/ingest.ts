@@ -1,7 +1,8 @@
 import {randomBytes} from "node:crypto";
 import type {Config} from "../config.js";
 import type {Logger} from "../logger.js";
-import {ensureFresh, ensureMartsFresh, updateCore} from "../refresh.js";
+import type {MartsRefresh} from "../metrics/refresh.js";
+import {ensureFresh, refreshStaleMarts, updateCore} from "../refresh.js";
 import type {Warehouse} from "../warehouse.js";
 import {FILE_KINDS, type FileKind} from "./columns.js";
 import {discoverInbox, type SourceFile} from "./discover.js";
@@ -39,6 +40,8 @@ export interface IngestSummary {
   failed: number;
   /** Files not started because the signal was aborted (they load next time). */
   notStarted?: number;
+  /** How the marts were refreshed after the files loaded (null: they were fresh; absent: not asked). */
+  marts?: MartsRefresh | null;
 }
 
 /** The key for hashing buyer PII: random per warehouse, so hashes can't be joined across merchants. */
@@ -80,7 +83,7 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
   const summary = summarize(results);
   if (notStarted > 0) summary.notStarted = notStarted;
   if (summary.loaded > 0) {
-    if (options.refreshMarts ?? true) await ensureMartsFresh(warehouse, config);
+    if (options.refreshMarts ?? true) summary.marts = await refreshStaleMarts(warehouse, config);
     await warehouse.run("checkpoint");
   }
   return summary;
