@@ -1,4 +1,5 @@
--- Current state of the 售后单 that one file touched ($file_id), or of all of them ($all).
+-- Current state of the 售后单 in staged_after_sales: every staged version of the keys one file touched, or
+-- all of staging ($all). refresh.ts (stageVersions) defines it, as a table when a file is small.
 -- Grain: one row per after_sale_id (售后单号), recomputed from every staged version of it.
 -- Versions are ordered, independently of load order, by: the latest event (greatest of
 -- 申请/同意/退货发货/退款/到账/关闭/完结时间; the deadline is not an event), then the most advanced
@@ -9,18 +10,13 @@
 -- (A key with one version is taken as it is; the versions of the others are merged in one window
 -- pass: each column's first non-empty value, newest first.)
 delete from core.after_sale_states
-where $all or after_sale_id in (select after_sale_id from staging.after_sales where file_id = $file_id);
+where $all or after_sale_id in (select after_sale_id from staged_after_sales);
 
 insert into core.after_sale_states by name
-with touched as (
-    select distinct after_sale_id from staging.after_sales where $all or file_id = $file_id
-),
-
 -- How many versions each touched key has: most keys of a new file have one, and skip the sort.
-version_counts as (
+with version_counts as (
     select after_sale_id, count(*) as version_count
-    from staging.after_sales
-    where after_sale_id in (select after_sale_id from touched)
+    from staged_after_sales
     group by after_sale_id
 ),
 
@@ -36,7 +32,7 @@ single_version as (
         sales.*,
         version_counts.version_count,
         status.status_group as after_sale_status_group
-    from staging.after_sales as sales
+    from staged_after_sales as sales
     inner join version_counts on version_counts.after_sale_id = sales.after_sale_id
     inner join meta.ingest_log as log on log.file_id = sales.file_id
     left join staging.lookup_after_sale_status as status on status.raw = sales.after_sale_status
@@ -54,7 +50,7 @@ versions as (
         ) as last_event_at,
         status.status_group as after_sale_status_group,
         status.status_rank
-    from staging.after_sales as sales
+    from staged_after_sales as sales
     inner join version_counts on version_counts.after_sale_id = sales.after_sale_id
     inner join file_order on file_order.file_id = sales.file_id
     left join staging.lookup_after_sale_status as status on status.raw = sales.after_sale_status

@@ -1,4 +1,5 @@
--- Current state of the 子订单 that one file touched ($file_id), or of all of them ($all).
+-- Current state of the 子订单 in staged_order_lines: every staged version of the keys one file touched, or
+-- all of staging ($all). refresh.ts (stageVersions) defines it, as a table when a file is small.
 -- Grain: one row per order_item_id (子订单编号), recomputed from every staged version of it, so the
 -- cost of a load grows with the file, not with the warehouse.
 -- Versions are ordered, independently of load order, by: the latest event (greatest of
@@ -9,18 +10,13 @@
 -- (A key with one version is taken as it is; the versions of the others are merged in one window
 -- pass: each column's first non-empty value, newest first.)
 delete from core.order_line_states
-where $all or order_item_id in (select order_item_id from staging.order_lines where file_id = $file_id);
+where $all or order_item_id in (select order_item_id from staged_order_lines);
 
 insert into core.order_line_states by name
-with touched as (
-    select distinct order_item_id from staging.order_lines where $all or file_id = $file_id
-),
-
 -- How many versions each touched key has: most keys of a new file have one, and skip the sort.
-version_counts as (
+with version_counts as (
     select order_item_id, count(*) as version_count
-    from staging.order_lines
-    where order_item_id in (select order_item_id from touched)
+    from staged_order_lines
     group by order_item_id
 ),
 
@@ -36,7 +32,7 @@ single_version as (
         lines.*,
         version_counts.version_count,
         order_status.status_group as order_status_group
-    from staging.order_lines as lines
+    from staged_order_lines as lines
     inner join version_counts on version_counts.order_item_id = lines.order_item_id
     inner join meta.ingest_log as log on log.file_id = lines.file_id
     left join staging.lookup_order_status as order_status on order_status.raw = lines.order_status
@@ -51,7 +47,7 @@ versions as (
         greatest(lines.created_at, lines.paid_at, lines.shipped_at, lines.completed_at) as last_event_at,
         order_status.status_group as order_status_group,
         order_status.status_rank
-    from staging.order_lines as lines
+    from staged_order_lines as lines
     inner join version_counts on version_counts.order_item_id = lines.order_item_id
     inner join file_order on file_order.file_id = lines.file_id
     left join staging.lookup_order_status as order_status on order_status.raw = lines.order_status
