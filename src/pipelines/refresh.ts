@@ -281,7 +281,13 @@ async function runStateModel(warehouse: Warehouse, kind: FileKind, fileId: numbe
   let source = `select * from staging.${table}`;
   if (fileId !== null) {
     if (!Number.isInteger(fileId)) throw new Error(`file id ${fileId} is not an integer`);
-    source += ` where ${key} in (select ${key} from staging.${table} where file_id = ${fileId})`;
+    const touched = `${key} in (select ${key} from staging.${table} where file_id = ${fileId})`;
+    // The files that hold versions of those keys, found on two narrow columns: named in the filter,
+    // they let the scan skip the row groups of all other files (staging is appended file by file).
+    const files = (
+      await warehouse.all(`select distinct file_id from staging.${table} where ${touched} order by file_id`)
+    ).map((row) => Number(row.file_id));
+    source += ` where file_id in (${files.join(", ") || "null"}) and ${touched}`;
     const counts = await warehouse.one(
       `select count(*) filter (where file_id = $file_id)::bigint as file_rows, count(*)::bigint as all_rows
        from staging.${table}`,
