@@ -296,11 +296,10 @@ async function runStateModel(warehouse: Warehouse, kind: FileKind, fileId: numbe
     if (Number(counts!.file_rows) * 4 < Number(counts!.all_rows)) relation = "table";
   }
   await warehouse.run(`create or replace temp ${relation} ${staged} as ${source}`);
-  try {
-    await warehouse.run(await readModel(state.model), {all: fileId === null});
-  } finally {
-    await warehouse.run(`drop ${relation} if exists ${staged}`);
-  }
+  // Not dropped after a failure: the transaction is aborted then, a drop would only hide the error,
+  // and the rollback takes the temporary relation with it.
+  await warehouse.run(await readModel(state.model), {all: fileId === null});
+  await warehouse.run(`drop ${relation} ${staged}`);
 }
 
 /**

@@ -7,8 +7,8 @@
 -- file hash and row. Each column takes its value from the newest version in which it is not
 -- empty, except 自动处理截止时间, which belongs to the current node and is taken from the newest
 -- version even when empty (a finished after-sale has no deadline).
--- (A key with one version is taken as it is; the versions of the others are ranked once and merged
--- by one grouping: each column's first non-empty value, newest first.)
+-- (A key with one version is taken as it is; the versions of the others are merged in one window
+-- pass: each column's first non-empty value, newest first.)
 delete from core.after_sale_states
 where $all or after_sale_id in (select after_sale_id from staged_after_sales);
 
@@ -57,32 +57,22 @@ versions as (
     where version_counts.version_count > 1
 ),
 
--- Versions newest first: version_rank 1 is the newest.
-ranked_versions as (
-    select
-        *,
-        row_number() over (
-            partition by after_sale_id
-            order by last_event_at desc nulls last, status_rank desc nulls last, file_order, source_row desc
-        ) as version_rank
-    from versions
-),
-
--- Each column's value in the newest version in which it is not empty (arg_min skips a NULL rank).
 merged_versions as (
     select
         after_sale_id,
-        -- 处理截止时间 is the newest version's, even when empty (a closed after-sale has none).
-        any_value(deadline_at) filter (where version_rank = 1) as deadline_at,
-        arg_min(
-            columns(* exclude (after_sale_id, deadline_at, file_order, last_event_at, status_rank, version_rank)),
-            case
-                when columns(* exclude (after_sale_id, deadline_at, file_order, last_event_at, status_rank, version_rank)) is not null
-                    then version_rank
-            end
-        )
-    from ranked_versions
-    group by after_sale_id
+        first_value(deadline_at) over newest_first as deadline_at,
+        first_value(
+            columns(* exclude (after_sale_id, deadline_at, file_order, last_event_at, status_rank))
+                ignore nulls
+        ) over newest_first
+    from versions
+    window newest_first as (
+        partition by after_sale_id
+        order by last_event_at desc nulls last, status_rank desc nulls last, file_order,
+            source_row desc
+        rows between unbounded preceding and unbounded following
+    )
+    qualify row_number() over newest_first = 1
 ),
 
 final as (

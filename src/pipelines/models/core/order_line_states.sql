@@ -7,8 +7,8 @@
 -- latest (our stand-in for its export time), then file hash and row. Each column takes its value
 -- from the newest version in which it is not empty, so a later export with fewer columns (a
 -- merchant-chosen subset) updates the state without erasing what it doesn't carry.
--- (A key with one version is taken as it is; the versions of the others are ranked once and merged
--- by one grouping: each column's first non-empty value, newest first.)
+-- (A key with one version is taken as it is; the versions of the others are merged in one window
+-- pass: each column's first non-empty value, newest first.)
 delete from core.order_line_states
 where $all or order_item_id in (select order_item_id from staged_order_lines);
 
@@ -54,30 +54,20 @@ versions as (
     where version_counts.version_count > 1
 ),
 
--- Versions newest first: version_rank 1 is the newest.
-ranked_versions as (
-    select
-        *,
-        row_number() over (
-            partition by order_item_id
-            order by last_event_at desc nulls last, status_rank desc nulls last, file_order, source_row desc
-        ) as version_rank
-    from versions
-),
-
--- Each column's value in the newest version in which it is not empty (arg_min skips a NULL rank).
 merged_versions as (
     select
         order_item_id,
-        arg_min(
-            columns(* exclude (order_item_id, file_order, last_event_at, status_rank, version_rank)),
-            case
-                when columns(* exclude (order_item_id, file_order, last_event_at, status_rank, version_rank)) is not null
-                    then version_rank
-            end
-        )
-    from ranked_versions
-    group by order_item_id
+        first_value(
+            columns(* exclude (order_item_id, file_order, last_event_at, status_rank)) ignore nulls
+        ) over newest_first
+    from versions
+    window newest_first as (
+        partition by order_item_id
+        order by last_event_at desc nulls last, status_rank desc nulls last, file_order,
+            source_row desc
+        rows between unbounded preceding and unbounded following
+    )
+    qualify row_number() over newest_first = 1
 ),
 
 final as (
