@@ -281,19 +281,23 @@ async function runStateModel(warehouse: Warehouse, kind: FileKind, fileId: numbe
   let source = `select * from staging.${table}`;
   if (fileId !== null) {
     if (!Number.isInteger(fileId)) throw new Error(`file id ${fileId} is not an integer`);
-    const touched = `${key} in (select ${key} from staging.${table} where file_id = ${fileId})`;
-    // The files that hold versions of those keys, found on two narrow columns: named in the filter,
-    // they let the scan skip the row groups of all other files (staging is appended file by file).
-    const files = (
-      await warehouse.all(`select distinct file_id from staging.${table} where ${touched} order by file_id`)
-    ).map((row) => Number(row.file_id));
-    source += ` where file_id in (${files.join(", ") || "null"}) and ${touched}`;
     const counts = await warehouse.one(
       `select count(*) filter (where file_id = $file_id)::bigint as file_rows, count(*)::bigint as all_rows
        from staging.${table}`,
       {file_id: fileId},
     );
-    if (Number(counts!.file_rows) * 4 < Number(counts!.all_rows)) relation = "table";
+    const [fileRows, allRows] = [Number(counts!.file_rows), Number(counts!.all_rows)];
+    const touched = `${key} in (select ${key} from staging.${table} where file_id = ${fileId})`;
+    if (fileRows * 4 < allRows) {
+      // The files that hold versions of those keys, found on two narrow columns: named in the
+      // filter, they let the scan skip the row groups of all other files (staging is appended file
+      // by file).
+      const files = (
+        await warehouse.all(`select distinct file_id from staging.${table} where ${touched} order by file_id`)
+      ).map((row) => Number(row.file_id));
+      source += ` where file_id in (${files.join(", ") || "null"}) and ${touched}`;
+      relation = "table";
+    } else if (fileRows < allRows) source += ` where ${touched}`;
   }
   await warehouse.run(`create or replace temp ${relation} ${staged} as ${source}`);
   // Not dropped after a failure: the transaction is aborted then, a drop would only hide the error,
@@ -324,14 +328,24 @@ export async function rebuildCore(warehouse: Warehouse, config: Config): Promise
 }
 
 /**
- * Called before anything reads core: creates missing tables and, when the config that shapes the
- * lookups changed since core was built (or the schema did), rebuilds core from staging.
+ * Called before anything reads core or the marts: creates missing tables and, when the config that
+ * shapes the lookups changed since core was built (or the schema did), rebuilds core from staging;
+ * then refreshes stale marts.
  */
 export async function ensureFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
+  const rebuilt = await ensureCoreFresh(warehouse, config);
+  await ensureMartsFresh(warehouse, config);
+  return rebuilt;
+}
+
+/**
+ * The core part of ensureFresh, for loaders: they refresh the marts once after loading, so marts
+ * stale before the load are not rebuilt twice. Returns whether core was rebuilt.
+ */
+export async function ensureCoreFresh(warehouse: Warehouse, config: Config): Promise<boolean> {
   await ensureTables(warehouse);
   const rebuilt = (await warehouse.setting("core_config")) !== fingerprint(config);
   if (rebuilt) await rebuildCore(warehouse, config);
-  await ensureMartsFresh(warehouse, config);
   return rebuilt;
 }
 
