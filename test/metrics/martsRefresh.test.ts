@@ -1,8 +1,11 @@
 // The marts are rebuilt a model per transaction (so that one model out of memory is retried alone
 // at the ceiling). In between, some are new and some old: the freshness token must say stale until
 // the last model is done, so that a rebuild cut short is redone before anyone reads the marts.
+import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {MART_MODELS} from "../../src/pipelines/metrics/refresh.js";
+import {ingest} from "../../src/pipelines/ingest/ingest.js";
+import {silentLogger} from "../../src/pipelines/logger.js";
 import {ensureMartsFresh, martsToken} from "../../src/pipelines/refresh.js";
 import {readModel, Warehouse} from "../../src/pipelines/warehouse.js";
 import {testConfig} from "../helpers.js";
@@ -57,5 +60,42 @@ describe("rebuilding the marts", () => {
     expect(await warehouse.setting("marts_token")).toBe(token);
     expect(await count("marts.return_costs")).toBe(before);
     expect(await ensureMartsFresh(warehouse, config)).toBe(false);
+  });
+
+  it("are refreshed once by an ingest, after its files, even when none is new", async () => {
+    const config = testConfig(dir, inbox);
+    const token = await martsToken(warehouse, config);
+    await warehouse.setSetting("marts_token", "token-of-older-data");
+    const run = warehouse.run.bind(warehouse);
+    const firstModel = await readModel(MART_MODELS[0]!);
+    let builds = 0;
+    warehouse.run = async (sql, params) => {
+      if (sql === firstModel) builds++;
+      return run(sql, params);
+    };
+    try {
+      // Every fixture file is loaded already: nothing new, but the marts were stale.
+      const summary = await ingest(warehouse, {config, logger: silentLogger});
+      expect(summary.loaded).toBe(0);
+      expect(summary.marts?.mode).toBe("full");
+      expect(builds).toBe(1);
+      expect(await warehouse.setting("marts_token")).toBe(token);
+      expect((await ingest(warehouse, {config, logger: silentLogger})).marts).toBeNull();
+      expect(builds).toBe(1);
+      // Stale again, and a new file: one full build, after the file (not one before it as well).
+      await warehouse.setSetting("marts_token", "token-of-older-data");
+      const file = fileURLToPath(new URL("../fixtures/orders_a.csv", import.meta.url));
+      const loaded = await ingest(warehouse, {
+        config,
+        logger: silentLogger,
+        files: [{path: file, displayPath: "gamma/orders_a.csv", shop: "gamma"}],
+      });
+      expect(loaded.loaded).toBe(1);
+      expect(loaded.marts?.mode).toBe("full");
+      expect(builds).toBe(2);
+      expect(await count("marts.return_costs where shop_id = 'gamma'")).toBeGreaterThan(0);
+    } finally {
+      warehouse.run = run;
+    }
   });
 });

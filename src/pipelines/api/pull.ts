@@ -21,7 +21,7 @@ import type {SourceFile} from "../ingest/discover.js";
 import {piiSalt, summarize, type IngestSummary} from "../ingest/ingest.js";
 import {loadFile, type FileResult} from "../ingest/load.js";
 import type {Logger} from "../logger.js";
-import {ensureFresh, ensureMartsFresh, updateCore} from "../refresh.js";
+import {ensureCoreFresh, ensureMartsFresh, updateCore} from "../refresh.js";
 import {Warehouse} from "../warehouse.js";
 import {
   completeWindow,
@@ -173,8 +173,10 @@ export async function pullApi(
   };
   const summaries: EndpointSummary[] = [];
   let stopped = false;
+  let coreReady = false;
   try {
-    await ensureFresh(warehouse, config);
+    await ensureCoreFresh(warehouse, config);
+    coreReady = true;
     await ensureApiTables(warehouse);
     context.salt = await piiSalt(warehouse);
     for (const endpoint of endpoints) {
@@ -191,10 +193,9 @@ export async function pullApi(
       : new PipelineError(session.redactor.apply((error as Error).message ?? String(error)), {step: "api"});
   } finally {
     try {
-      if (context.files.some((f) => f.status === "loaded")) {
-        await ensureMartsFresh(warehouse, config);
-        await warehouse.run("checkpoint");
-      }
+      // As ingest does: stale marts refreshed once, after the pages loaded (or none did).
+      const refreshed = coreReady && (await ensureMartsFresh(warehouse, config));
+      if (refreshed || context.files.some((f) => f.status === "loaded")) await warehouse.run("checkpoint");
     } finally {
       if (!options.warehouse) warehouse.close();
     }

@@ -2,7 +2,7 @@ import {randomBytes} from "node:crypto";
 import type {Config} from "../config.js";
 import type {Logger} from "../logger.js";
 import type {MartsRefresh} from "../metrics/refresh.js";
-import {ensureFresh, refreshStaleMarts, updateCore} from "../refresh.js";
+import {ensureCoreFresh, refreshStaleMarts, updateCore} from "../refresh.js";
 import type {Warehouse} from "../warehouse.js";
 import {FILE_KINDS, type FileKind} from "./columns.js";
 import {discoverInbox, type SourceFile} from "./discover.js";
@@ -57,8 +57,9 @@ export async function piiSalt(warehouse: Warehouse): Promise<string> {
 export async function ingest(warehouse: Warehouse, options: IngestOptions): Promise<IngestSummary> {
   const {config, logger} = options;
   const now = options.now ?? (() => new Date());
-  // Core must match the config before files are merged into it incrementally.
-  await ensureFresh(warehouse, config);
+  // Core must match the config before files are merged into it incrementally. The marts are
+  // refreshed once, after the files.
+  await ensureCoreFresh(warehouse, config);
   const salt = await piiSalt(warehouse);
   const files = options.files ?? (await discoverInbox(config.inbox, config.defaultShop));
   const results: FileResult[] = [];
@@ -82,10 +83,10 @@ export async function ingest(warehouse: Warehouse, options: IngestOptions): Prom
   }
   const summary = summarize(results);
   if (notStarted > 0) summary.notStarted = notStarted;
-  if (summary.loaded > 0) {
-    if (options.refreshMarts ?? true) summary.marts = await refreshStaleMarts(warehouse, config);
-    await warehouse.run("checkpoint");
-  }
+  // Stale marts are refreshed even when no file loaded (new assumptions, say): after an ingest,
+  // every published number is current.
+  if (options.refreshMarts ?? true) summary.marts = await refreshStaleMarts(warehouse, config);
+  if (summary.loaded > 0 || summary.marts) await warehouse.run("checkpoint");
   return summary;
 }
 
