@@ -22,14 +22,16 @@ import {readModel, type Json, type Warehouse} from "./warehouse.js";
 /** Bumped when the shape of staging or core changes: core is then rebuilt from staging. */
 const SCHEMA_VERSION = "4";
 
-const STATE_TABLES: Partial<Record<FileKind, {table: string; model: string; extra: string}>> = {
+const STATE_TABLES: Partial<Record<FileKind, {table: string; key: string; model: string; extra: string}>> = {
   order: {
     table: "core.order_line_states",
+    key: "order_item_id",
     model: "core/order_line_states.sql",
     extra: "null::varchar as order_status_group, 0::bigint as version_count, null::varchar as buyer_key",
   },
   after_sale: {
     table: "core.after_sale_states",
+    key: "after_sale_id",
     model: "core/after_sale_states.sql",
     extra: "null::varchar as after_sale_status_group, 0::bigint as version_count",
   },
@@ -276,7 +278,7 @@ export async function updateCore(
 async function runStateModel(warehouse: Warehouse, kind: FileKind, fileId: number | null): Promise<void> {
   const state = STATE_TABLES[kind]!;
   const table = TABLE[kind];
-  const key = kind === "order" ? "order_item_id" : "after_sale_id";
+  const key = state.key;
   const staged = `staged_${table}`;
   let relation = "view";
   let source = `select * from staging.${table}`;
