@@ -7,42 +7,24 @@
 -- file hash and row. Each column takes its value from the newest version in which it is not
 -- empty, except 自动处理截止时间, which belongs to the current node and is taken from the newest
 -- version even when empty (a finished after-sale has no deadline).
--- (A key with one version is taken as it is; the versions of the others are merged in one window
--- pass: each column's first non-empty value, newest first.)
+-- The versions are ranked on narrow columns, each with a mask of its empty columns (自动处理截止时间
+-- aside). A key whose newest version leaves empty only columns every older version leaves empty
+-- too is that newest version as it is; only the others go through the window of first_value per
+-- column (core/order_line_states.sql says why, and what it saves).
 delete from core.after_sale_states
 where $all or after_sale_id in (select after_sale_id from staged_after_sales);
 
 insert into core.after_sale_states by name
--- How many versions each touched key has: most keys of a new file have one, and skip the sort.
-with version_counts as (
-    select after_sale_id, count(*) as version_count
-    from staged_after_sales
-    group by after_sale_id
-),
-
 -- Files in version order (as_of desc nulls last, then sha256 desc): a small integer to sort on
 -- instead of the two file columns; files equal on both share a position.
-file_order as (
+with file_order as (
     select file_id, dense_rank() over (order by as_of desc nulls last, sha256 desc) as file_order
     from meta.ingest_log
 ),
 
-single_version as (
+versions as not materialized (
     select
         sales.*,
-        version_counts.version_count,
-        status.status_group as after_sale_status_group
-    from staged_after_sales as sales
-    inner join version_counts on version_counts.after_sale_id = sales.after_sale_id
-    inner join meta.ingest_log as log on log.file_id = sales.file_id
-    left join staging.lookup_after_sale_status as status on status.raw = sales.after_sale_status
-    where version_counts.version_count = 1
-),
-
-versions as (
-    select
-        sales.*,
-        version_counts.version_count,
         file_order.file_order,
         greatest(
             sales.applied_at, sales.approved_at, sales.return_shipped_at, sales.refunded_at,
@@ -51,10 +33,62 @@ versions as (
         status.status_group as after_sale_status_group,
         status.status_rank
     from staged_after_sales as sales
-    inner join version_counts on version_counts.after_sale_id = sales.after_sale_id
     inner join file_order on file_order.file_id = sales.file_id
     left join staging.lookup_after_sale_status as status on status.raw = sales.after_sale_status
-    where version_counts.version_count > 1
+),
+
+-- Each version on narrow columns: where it sorts, and which of its columns are empty (a bit string,
+-- bit i set when the i-th column is NULL). The deadline is taken from the newest version anyway.
+version_nulls as (
+    select
+        after_sale_id,
+        file_id,
+        source_row,
+        file_order,
+        last_event_at,
+        status_rank,
+        concat(*columns('_is_empty$'))::bit as empty_mask
+    from (
+        select *, if(columns('^(.*)$') is null, '1', '0') as '\1_is_empty'
+        from (select * exclude (deadline_at) from versions)
+    )
+),
+
+ranked_versions as (
+    select
+        *,
+        row_number() over (
+            partition by after_sale_id
+            order by last_event_at desc nulls last, status_rank desc nulls last, file_order, source_row desc
+        ) as version_rank
+    from version_nulls
+),
+
+-- Per key: its newest version, and whether an older version fills a column the newest leaves
+-- empty (a bit set in the newest mask and clear in some older one). Only then are they merged.
+keys as (
+    select
+        after_sale_id,
+        count(*) as version_count,
+        any_value(file_id) filter (where version_rank = 1) as newest_file_id,
+        any_value(source_row) filter (where version_rank = 1) as newest_source_row,
+        coalesce(
+            bit_count(
+                any_value(empty_mask) filter (where version_rank = 1)
+                & ~bit_and(empty_mask) filter (where version_rank > 1)
+            ) > 0,
+            false
+        ) as needs_merge
+    from ranked_versions
+    group by after_sale_id
+),
+
+newest_versions as (
+    select versions.* exclude (file_order, last_event_at, status_rank), keys.version_count
+    from versions
+    inner join keys
+        on keys.newest_file_id = versions.file_id and keys.newest_source_row = versions.source_row
+    where not keys.needs_merge
 ),
 
 merged_versions as (
@@ -65,7 +99,12 @@ merged_versions as (
             columns(* exclude (after_sale_id, deadline_at, file_order, last_event_at, status_rank))
                 ignore nulls
         ) over newest_first
-    from versions
+    from (
+        select versions.*, keys.version_count
+        from versions
+        inner join keys on keys.after_sale_id = versions.after_sale_id
+        where keys.needs_merge
+    )
     window newest_first as (
         partition by after_sale_id
         order by last_event_at desc nulls last, status_rank desc nulls last, file_order,
@@ -76,7 +115,7 @@ merged_versions as (
 ),
 
 final as (
-    select * from single_version
+    select * from newest_versions
     union all by name
     select * from merged_versions
 )
