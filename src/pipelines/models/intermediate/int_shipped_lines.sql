@@ -37,6 +37,15 @@ patterns as (
     from size_keywords
 ),
 
+-- The text a return's size keywords are looked for in, per after-sale.
+after_sale_texts as (
+    select
+        after_sale_id,
+        refund_goods_amount,
+        concat_ws(' ', reason_raw, reason_label, buyer_comment) as raw_return_text
+    from after_sales
+),
+
 lines as (
     select
         returns.order_item_id,
@@ -52,17 +61,16 @@ lines as (
         returns.is_returned,
         returns.first_return_reason_group as reason_group,
         case when returns.is_returned then attributed.refund_goods_amount end as refund_amount,
-        case
-            when returns.is_returned then
-                concat_ws(' ', attributed.reason_raw, attributed.reason_label, attributed.buyer_comment)
-        end as raw_return_text
+        case when returns.is_returned then attributed.raw_return_text end as raw_return_text
     from order_line_returns as returns
     inner join order_lines on order_lines.order_item_id = returns.order_item_id
-    left join after_sales as attributed on attributed.after_sale_id = returns.first_return_after_sale_id
+    left join after_sale_texts as attributed on attributed.after_sale_id = returns.first_return_after_sale_id
     where returns.is_shipped and returns.cohort_date is not null
 ),
 
--- The keywords are looked for once per distinct text (texts repeat), then joined back.
+-- The keywords are looked for once per distinct text (texts repeat), then joined back. The texts
+-- are those of every after-sale read, a few more than the returned lines' own: taking them from
+-- lines instead made DuckDB copy its 10M rows to read them twice.
 stripped_texts as (
     select
         texts.raw_return_text,
@@ -73,7 +81,7 @@ stripped_texts as (
         ) as return_text,
         patterns.small_keywords,
         patterns.large_keywords
-    from (select distinct raw_return_text from lines where raw_return_text is not null) as texts
+    from (select distinct raw_return_text from after_sale_texts) as texts
     cross join patterns
 ),
 
