@@ -57,6 +57,35 @@ describe("Warehouse.transaction when DuckDB runs out of memory", () => {
     warehouse.close();
   });
 
+  it("remembers a key that needed the ceiling, and starts its next transaction there", async () => {
+    const warehouse = await open("256MB");
+    const before = await limit(warehouse);
+    const messages: string[] = [];
+    warehouse.onMemoryRetry = (message) => messages.push(message);
+    const limits: unknown[] = [];
+    let runs = 0;
+    const hungry = async () => {
+      runs++;
+      limits.push(await limit(warehouse));
+      await warehouse.run(HUNGRY);
+    };
+    await warehouse.transaction(hungry, {memoryKey: "marts/hungry.sql"});
+    expect([runs, messages.length]).toEqual([2, 1]);
+    expect(await warehouse.setting("memory_ceiling:marts/hungry.sql")).toBe("16MB");
+    // Next time: one run, at the ceiling, no failure first; then the limit is back.
+    await warehouse.transaction(hungry, {memoryKey: "marts/hungry.sql"});
+    expect([runs, messages.length]).toEqual([3, 1]);
+    expect(limits[2]).toBe(limits[1]);
+    expect(limits[2]).not.toBe(before);
+    expect(await limit(warehouse)).toBe(before);
+    // Another key, or none, still starts at the limit and retries.
+    await warehouse.transaction(hungry, {memoryKey: "marts/other.sql"});
+    await warehouse.transaction(hungry);
+    expect([runs, messages.length]).toEqual([7, 3]);
+    expect(await warehouse.all("select n::integer as n from result")).toEqual(Array(4).fill({n: 300000}));
+    warehouse.close();
+  });
+
   it("fails as before when the ceiling is no higher than the limit, leaving nothing", async () => {
     const warehouse = await open("16MB");
     warehouse.onMemoryRetry = () => expect.unreachable("no retry at the same limit");

@@ -315,19 +315,22 @@ async function runStateModel(warehouse: Warehouse, kind: FileKind, fileId: numbe
  */
 export async function rebuildCore(warehouse: Warehouse, config: Config): Promise<void> {
   await ensureTables(warehouse);
-  await warehouse.transaction(async () => {
-    for (const lookup of LOOKUP_SHAPES) {
-      await warehouse.run(`delete from staging.${lookup.table}`);
-      await updateLookup(warehouse, lookup, config, null);
-    }
-    await warehouse.run("delete from staging.lookup_shop_name");
-    for (const [shopId, {name}] of Object.entries(config.shops)) {
-      await warehouse.run("insert into staging.lookup_shop_name values ($id, $name)", {id: shopId, name});
-    }
-    await warehouse.run(await readModel("core/skus.sql"));
-    for (const kind of Object.keys(STATE_TABLES) as FileKind[]) await runStateModel(warehouse, kind, null);
-    await warehouse.setSetting("core_config", fingerprint(config));
-  });
+  await warehouse.transaction(
+    async () => {
+      for (const lookup of LOOKUP_SHAPES) {
+        await warehouse.run(`delete from staging.${lookup.table}`);
+        await updateLookup(warehouse, lookup, config, null);
+      }
+      await warehouse.run("delete from staging.lookup_shop_name");
+      for (const [shopId, {name}] of Object.entries(config.shops)) {
+        await warehouse.run("insert into staging.lookup_shop_name values ($id, $name)", {id: shopId, name});
+      }
+      await warehouse.run(await readModel("core/skus.sql"));
+      for (const kind of Object.keys(STATE_TABLES) as FileKind[]) await runStateModel(warehouse, kind, null);
+      await warehouse.setSetting("core_config", fingerprint(config));
+    },
+    {memoryKey: "core rebuild"},
+  );
 }
 
 /**

@@ -111,7 +111,7 @@ export async function refreshMarts(
   for (const model of MART_MODELS) {
     const sql = await readModel(model);
     const incremental = after === undefined ? null : await incrementalSql(model, sql);
-    await warehouse.transaction(() => warehouse.run(incremental ?? sql));
+    await warehouse.transaction(() => warehouse.run(incremental ?? sql), {memoryKey: model});
     if (incremental) refresh.incremental.push(model);
     lap(model);
   }
