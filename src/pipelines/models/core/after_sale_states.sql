@@ -105,6 +105,8 @@ merged_versions as (
         inner join keys on keys.after_sale_id = versions.after_sale_id
         where keys.needs_merge
     )
+    -- The order of ranked_versions, repeated: reading its version_rank here instead made ranked_versions
+    -- a table read twice (10M rebuild: +6 s for 子订单, +8 s for 售后单).
     window newest_first as (
         partition by after_sale_id
         order by last_event_at desc nulls last, status_rank desc nulls last, file_order,
