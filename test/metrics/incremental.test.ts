@@ -28,6 +28,7 @@ const INCREMENTAL = [
   "intermediate/int_buyer_lines.sql",
   "intermediate/int_buyers.sql",
   "intermediate/int_return_parcels.sql",
+  "marts/return_parcels.sql",
   "marts/risk_late_applications.sql",
   "intermediate/int_after_sale_comments.sql",
   "intermediate/int_after_sale_comment_facts.sql",
@@ -192,13 +193,20 @@ async function compareMarts(
  *    now split two ways, though A3 is not in the file), and A5 is closed (L5 is no longer returned);
  * 3. an after-sale export where A4 is refunded, its waybill now T999 (L3's parcel is its own again:
  *    only the old rows know L3 shared it; a later status, so that this version is the current one).
+ * Return parcels (marts.return_parcels keeps the rows nothing touched): A6 (L7) and A8 (L9) received
+ * (已签收) but still open, both under T700; A10 (L11) likewise under T1000; A7 (L8) in transit.
+ * Step 1's order export adds L10, paid 11-10, which moves the as-of (A7's days in transit grow);
+ * step 2's after-sale export leaves A6–A8 and A10 out (they turn stale) and adds A9 (L10), shipped
+ * back 11-10 18:00 (the file's latest event, as before) under T700 (A6 and A8 now share it three
+ * ways); in step 3, A8 is shipped again under T701 (A6 and A9 are two again: only A8's old row knows
+ * it shared T700), and A11 (L8) under T1000 (A10, stale and untouched, now shares its waybill).
  * After each step the incrementally refreshed marts must equal a full build of the same files.
  */
 describe("incremental refresh, edge cases", () => {
   const ORDER_HEADERS =
     "主订单编号,子订单编号,选购商品,商品ID,商家编码,商品数量,商品金额,订单提交时间,支付完成时间,订单状态,发货时间,订单应付金额,省,市";
   const AFTER_SALE_HEADERS =
-    "售后单号,订单号,商品单号,商品发货状态,售后类型,售后状态,售后申请时间,售后原因,退货物流单号,退商品金额（元）";
+    "售后单号,订单号,商品单号,商品发货状态,售后类型,售后状态,售后申请时间,售后原因,退货物流单号,退商品金额（元）,退货发货时间,退货物流状态";
   const order = (n: number) => `49000000000000000${n}`;
   const item = (n: number) => `49100000000000000${n}`;
   const sale = (n: number) => `49200000000000000${n}`;
@@ -221,7 +229,16 @@ describe("incremental refresh, edge cases", () => {
       province,
       "广州市",
     ].join(",");
-  const afterSale = (n: number, l: number, o: number, status: string, reason: string, waybill: string) =>
+  const afterSale = (
+    n: number,
+    l: number,
+    o: number,
+    status: string,
+    reason: string,
+    waybill: string,
+    shipped = "",
+    logistics = "",
+  ) =>
     [
       sale(n),
       order(o),
@@ -233,6 +250,8 @@ describe("incremental refresh, edge cases", () => {
       reason,
       waybill,
       "199.00",
+      shipped,
+      logistics,
     ].join(",");
   const files: Record<string, string> = {
     "a_订单导出_base.csv": [
@@ -242,6 +261,10 @@ describe("incremental refresh, edge cases", () => {
       line(2, 3, "2026-11-02 10:00:00"),
       line(3, 4, "2026-11-03 10:00:00", "四川省"),
       line(4, 5, "2026-11-04 10:00:00"),
+      line(6, 7, "2026-11-02 10:00:00"),
+      line(7, 8, "2026-11-02 10:00:00"),
+      line(8, 9, "2026-11-02 10:00:00"),
+      line(11, 11, "2026-11-02 10:00:00"),
     ].join("\n"),
     "b_售后单导出_base.csv": [
       AFTER_SALE_HEADERS,
@@ -249,20 +272,28 @@ describe("incremental refresh, edge cases", () => {
       afterSale(3, 3, 2, "待商家收货", "质量问题", "T300"),
       afterSale(4, 4, 3, "待商家收货", "质量问题", "T400"),
       afterSale(5, 5, 4, "待商家收货", "七天无理由退换", "T500"),
+      afterSale(6, 7, 6, "待商家收货", "七天无理由退换", "T700", "2026-11-09 18:00:00", "已签收"),
+      afterSale(7, 8, 7, "待商家收货", "七天无理由退换", "T800", "2026-11-09 18:00:00"),
+      afterSale(8, 9, 8, "待商家收货", "七天无理由退换", "T700", "2026-11-09 18:00:00", "已签收"),
+      afterSale(10, 11, 11, "待商家收货", "七天无理由退换", "T1000", "2026-11-09 18:00:00", "已签收"),
     ].join("\n"),
     "c_订单导出_step1.csv": [
       ORDER_HEADERS,
       line(1, 6, "2026-11-01 11:00:00", "江苏省"),
       line(4, 5, "2026-11-05 10:00:00"),
+      line(10, 10, "2026-11-10 10:00:00"),
     ].join("\n"),
     "d_售后单导出_step2.csv": [
       AFTER_SALE_HEADERS,
       afterSale(4, 4, 3, "待商家收货", "质量问题", "T300"),
       afterSale(5, 5, 4, "售后关闭", "七天无理由退换", "T500"),
+      afterSale(9, 10, 10, "待商家收货", "七天无理由退换", "T700", "2026-11-10 18:00:00"),
     ].join("\n"),
     "e_售后单导出_step3.csv": [
       AFTER_SALE_HEADERS,
       afterSale(4, 4, 3, "同意退款，退款成功", "质量问题", "T999"),
+      afterSale(8, 9, 8, "待商家收货", "七天无理由退换", "T701", "2026-11-12 10:00:00", "已签收"),
+      afterSale(11, 8, 7, "待商家收货", "七天无理由退换", "T1000", "2026-11-12 10:00:00"),
     ].join("\n"),
   };
   let root: string;
@@ -301,6 +332,11 @@ describe("incremental refresh, edge cases", () => {
              from marts.return_costs where order_item_id in ('${item(1)}', '${item(3)}', '${item(5)}')
              order by order_item_id`,
           )),
+          ...(await warehouse.all(
+            `select ${index} as step, after_sale_id, parcel_state, days_in_transit, is_stale,
+                    tracking_after_sale_count as sharing
+             from marts.return_parcels where after_sale_id in ('${sale(6)}', '${sale(7)}', '${sale(10)}')`,
+          )),
         );
       } finally {
         warehouse.close();
@@ -328,5 +364,19 @@ describe("incremental refresh, edge cases", () => {
       ["2026-11-05", true],
       ["2026-11-05", false],
     ]);
+    // And the parcels' cases: A7's days in transit grew with the as-of (11-09 18:00 → 11-11 12:00),
+    // A10 turned stale while received and then shared T1000, A6 shared T700 two, three, then two ways.
+    const parcel = (step: number, n: number) =>
+      observed.find((r) => r.step === step && r.after_sale_id === sale(n));
+    expect([0, 1].map((s) => [parcel(s, 7)?.parcel_state, parcel(s, 7)?.days_in_transit])).toEqual([
+      ["in_transit", 0],
+      ["in_transit", 1.75],
+    ]);
+    expect([1, 2].map((s) => [parcel(s, 10)?.parcel_state, parcel(s, 10)?.is_stale])).toEqual([
+      ["received", false],
+      ["received", true],
+    ]);
+    expect([0, 1, 2, 3].map((s) => parcel(s, 6)?.sharing)).toEqual([2, 2, 3, 2]);
+    expect([2, 3].map((s) => parcel(s, 10)?.sharing)).toEqual([1, 2]);
   });
 });

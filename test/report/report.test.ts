@@ -567,14 +567,15 @@ async function expectedReport(monday: string, settings: ReturnType<typeof settin
 
   // Return parcels: in transit and stuck as of each shop's data; stuck and new 退货异常 in the week.
   const parcels = await q(
-    `select shop_id, strftime(max(as_of_at), '%Y-%m-%d %H:%M') as as_of,
+    `select shop_id, strftime(max(shop_as_of.as_of_at), '%Y-%m-%d %H:%M') as as_of,
             count(*) filter (where parcel_state = 'in_transit')::double as in_transit,
             count(*) filter (where is_stuck)::double as stuck,
             count(*) filter (where is_stuck and strftime(stuck_since_at, '%G-W%V') = $week)::double as stuck_in_week,
             count(*) filter (
                 where has_return_exception and strftime(coalesce(return_shipped_at, applied_at), '%G-W%V') = $week
             )::double as exceptions
-     from marts.return_parcels group by shop_id order by shop_id`,
+     from marts.return_parcels inner join intermediate.int_shop_as_of as shop_as_of using (shop_id)
+     group by shop_id order by shop_id`,
     {week: week!},
   );
   tables.parcels = parcels.map((p) =>

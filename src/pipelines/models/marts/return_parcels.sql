@@ -3,8 +3,11 @@
 -- after_sale_backlog.sql), which are stuck, which carry a 退货异常 or share a waybill with other
 -- after-sales, and how long the received ones took.
 -- Grain: one row per after-sale with a return shipment (a 退货发货时间 or a 退货物流单号).
--- What the after-sale alone decides is in intermediate.int_return_parcels (updated in place after a
--- load); this adds the as-of date, the backlog's staleness and the sharing of waybills.
+-- What the after-sale alone decides is in intermediate.int_return_parcels; this adds what the as-of
+-- decides for parcels not settled by the after-sale alone, the backlog's staleness and the sharing of
+-- waybills. The as-of itself is not on the rows (it is intermediate.int_shop_as_of): a row changes
+-- only when one of those does, so after a load the table is updated in place for the rows
+-- models/incremental/return_parcels.sql finds (a daily load at 10M 子订单 rewrote all 2.7M rows).
 --
 -- parcel_state, the first that applies:
 --   received    the goods are back: 退货物流状态 says 签收; or a refund (商家退款时间) at or after the
@@ -28,9 +31,15 @@
 -- Shared waybills: the 退货物流单号 is not published. return_tracking_key is sha256 of the
 -- warehouse's PII salt and the upper-cased number, as in risk_shared_tracking.sql, and only for
 -- numbers on two or more after-sales of the shop (tracking_sharing: that mart's grading).
+-- @incremental: after_sale_id in return_parcels_scope
 create or replace table marts.return_parcels as
 with parcels as (
     select * from intermediate.int_return_parcels
+),
+
+scoped as (
+    select * from parcels
+    -- @scope where after_sale_id in (select after_sale_id from return_parcels_scope)
 ),
 
 shop_as_of as (
@@ -60,38 +69,38 @@ tracking_counts as (
     select shop_id, return_tracking_no, count(*) as after_sale_count
     from parcels
     where return_tracking_no is not null
+    -- @scope and (shop_id, return_tracking_no) in (select shop_id, return_tracking_no from scoped)
     group by all
 ),
 
 states as (
     select
-        parcels.*,
+        scoped.*,
         shop_as_of.as_of_at,
         coalesce(backlog.is_stale, false) as is_stale,
         coalesce(
-            parcels.settled_state,
+            scoped.settled_state,
             case
                 when coalesce(backlog.is_stale, false) then 'stale'
-                when parcels.is_awaiting_receipt_status then 'in_transit'
+                when scoped.is_awaiting_receipt_status then 'in_transit'
                 else 'other'
             end
         ) as parcel_state,
-        parcels.return_shipped_at
+        scoped.return_shipped_at
             + to_milliseconds((settings.stuck_parcel_days * 86400000)::bigint) as stuck_after_at,
         tracking_counts.after_sale_count as tracking_after_sale_count
-    from parcels
-    inner join shop_as_of on shop_as_of.shop_id = parcels.shop_id
+    from scoped
+    inner join shop_as_of on shop_as_of.shop_id = scoped.shop_id
     cross join settings
-    left join backlog on backlog.after_sale_id = parcels.after_sale_id
+    left join backlog on backlog.after_sale_id = scoped.after_sale_id
     left join tracking_counts
-        on tracking_counts.shop_id = parcels.shop_id
-        and tracking_counts.return_tracking_no = parcels.return_tracking_no
+        on tracking_counts.shop_id = scoped.shop_id
+        and tracking_counts.return_tracking_no = scoped.return_tracking_no
 ),
 
 final as (
     select
         states.shop_id,
-        states.as_of_at,
         states.after_sale_id,
         states.order_id,
         states.order_item_id,

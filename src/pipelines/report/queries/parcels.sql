@@ -7,6 +7,10 @@ with parcels as (
     select * from marts.return_parcels where $shop = '' or shop_id = $shop
 ),
 
+shop_as_of as (
+    select * from intermediate.int_shop_as_of
+),
+
 settings as (
     select max(value) filter (where parameter = 'stuck_parcel_days') as stuck_parcel_days
     from marts.cost_assumptions
@@ -19,7 +23,7 @@ bounds as (
 
 select
     parcels.shop_id,
-    strftime(max(parcels.as_of_at), '%Y-%m-%d %H:%M') as as_of_at,
+    strftime(max(shop_as_of.as_of_at), '%Y-%m-%d %H:%M') as as_of_at,
     max(settings.stuck_parcel_days) as stuck_parcel_days,
     count(*) filter (where parcels.is_in_transit)::bigint as in_transit_count,
     count(*) filter (where parcels.is_stuck)::bigint as stuck_count,
@@ -33,6 +37,7 @@ select
             and coalesce(parcels.return_shipped_at, parcels.applied_at) < bounds.next_week_start
     )::bigint as exception_in_week_count
 from parcels
+inner join shop_as_of on shop_as_of.shop_id = parcels.shop_id
 cross join settings
 cross join bounds
 group by parcels.shop_id
