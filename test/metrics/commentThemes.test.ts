@@ -65,6 +65,7 @@ async function themesOf(
         c: comment,
       });
     await warehouse.run(await readModel("intermediate/int_after_sale_comment_facts.sql"));
+    await warehouse.run(await readModel("intermediate/int_comment_product_names.sql"));
     await warehouse.run(await readModel("intermediate/int_after_sale_comment_themes.sql"));
     const rows = await warehouse.all(
       "select after_sale_id, themes from intermediate.int_after_sale_comment_themes order by after_sale_id",

@@ -32,6 +32,7 @@ const INCREMENTAL = [
   "marts/risk_late_applications.sql",
   "intermediate/int_after_sale_comments.sql",
   "intermediate/int_after_sale_comment_facts.sql",
+  "intermediate/int_after_sale_comment_themes.sql",
 ];
 
 let dir: string;
@@ -200,6 +201,8 @@ async function compareMarts(
  * back 11-10 18:00 (the file's latest event, as before) under T700 (A6 and A8 now share it three
  * ways); in step 3, A8 is shipped again under T701 (A6 and A9 are two again: only A8's old row knows
  * it shared T700), and A11 (L8) under T1000 (A10, stale and untouched, now shares its waybill).
+ * Comment themes: L9 (A8) and L11 (A10) are another product, named 甲款; step 1 renames L9 乙款, and
+ * the tie goes to 乙款 (first in sort order), so A10's row, untouched, takes the new name too.
  * After each step the incrementally refreshed marts must equal a full build of the same files.
  */
 describe("incremental refresh, edge cases", () => {
@@ -207,15 +210,23 @@ describe("incremental refresh, edge cases", () => {
     "主订单编号,子订单编号,选购商品,商品ID,商家编码,商品数量,商品金额,订单提交时间,支付完成时间,订单状态,发货时间,订单应付金额,省,市";
   const AFTER_SALE_HEADERS =
     "售后单号,订单号,商品单号,商品发货状态,售后类型,售后状态,售后申请时间,售后原因,退货物流单号,退商品金额（元）,退货发货时间,退货物流状态";
+  const P2 = "3700000000000000008";
   const order = (n: number) => `49000000000000000${n}`;
   const item = (n: number) => `49100000000000000${n}`;
   const sale = (n: number) => `49200000000000000${n}`;
-  const line = (o: number, l: number, paid: string, province = "广东省") =>
+  const line = (
+    o: number,
+    l: number,
+    paid: string,
+    province = "广东省",
+    product = "3700000000000000009",
+    name = "测试外套",
+  ) =>
     [
       order(o),
       item(l),
-      "测试外套",
-      "3700000000000000009",
+      name,
+      product,
       "INC-BK-M",
       "1",
       "199.00",
@@ -263,8 +274,8 @@ describe("incremental refresh, edge cases", () => {
       line(4, 5, "2026-11-04 10:00:00"),
       line(6, 7, "2026-11-02 10:00:00"),
       line(7, 8, "2026-11-02 10:00:00"),
-      line(8, 9, "2026-11-02 10:00:00"),
-      line(11, 11, "2026-11-02 10:00:00"),
+      line(8, 9, "2026-11-02 10:00:00", "广东省", P2, "甲款"),
+      line(11, 11, "2026-11-02 10:00:00", "广东省", P2, "甲款"),
     ].join("\n"),
     "b_售后单导出_base.csv": [
       AFTER_SALE_HEADERS,
@@ -282,6 +293,7 @@ describe("incremental refresh, edge cases", () => {
       line(1, 6, "2026-11-01 11:00:00", "江苏省"),
       line(4, 5, "2026-11-05 10:00:00"),
       line(10, 10, "2026-11-10 10:00:00"),
+      line(8, 9, "2026-11-02 10:00:00", "广东省", P2, "乙款"),
     ].join("\n"),
     "d_售后单导出_step2.csv": [
       AFTER_SALE_HEADERS,
@@ -337,6 +349,10 @@ describe("incremental refresh, edge cases", () => {
                     tracking_after_sale_count as sharing
              from marts.return_parcels where after_sale_id in ('${sale(6)}', '${sale(7)}', '${sale(10)}')`,
           )),
+          ...(await warehouse.all(
+            `select ${index} as step, 'themes' as model, after_sale_id, product_name
+             from intermediate.int_after_sale_comment_themes where after_sale_id = '${sale(10)}'`,
+          )),
         );
       } finally {
         warehouse.close();
@@ -367,7 +383,7 @@ describe("incremental refresh, edge cases", () => {
     // And the parcels' cases: A7's days in transit grew with the as-of (11-09 18:00 → 11-11 12:00),
     // A10 turned stale while received and then shared T1000, A6 shared T700 two, three, then two ways.
     const parcel = (step: number, n: number) =>
-      observed.find((r) => r.step === step && r.after_sale_id === sale(n));
+      observed.find((r) => r.step === step && r.after_sale_id === sale(n) && r.model === undefined);
     expect([0, 1].map((s) => [parcel(s, 7)?.parcel_state, parcel(s, 7)?.days_in_transit])).toEqual([
       ["in_transit", 0],
       ["in_transit", 1.75],
@@ -378,5 +394,8 @@ describe("incremental refresh, edge cases", () => {
     ]);
     expect([0, 1, 2, 3].map((s) => parcel(s, 6)?.sharing)).toEqual([2, 2, 3, 2]);
     expect([2, 3].map((s) => parcel(s, 10)?.sharing)).toEqual([1, 2]);
+    const named = (step: number) =>
+      observed.find((r) => r.step === step && r.model === "themes")?.product_name;
+    expect([0, 1].map(named)).toEqual(["甲款", "乙款"]);
   });
 });

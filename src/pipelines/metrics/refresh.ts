@@ -39,6 +39,7 @@ export const MART_MODELS: readonly string[] = [
   "intermediate/int_after_sale_comments.sql",
   "marts/sku_comments.sql",
   "intermediate/int_after_sale_comment_facts.sql",
+  "intermediate/int_comment_product_names.sql",
   "intermediate/int_after_sale_comment_themes.sql",
   "marts/sku_comment_weeks.sql",
   "marts/sku_comment_themes.sql",
