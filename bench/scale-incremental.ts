@@ -16,7 +16,7 @@
 //    restates ~130k older after-sales, touching most order cohorts; both are printed.
 import {execFile} from "node:child_process";
 import {copyFile, mkdir, rm, writeFile} from "node:fs/promises";
-import {join, relative} from "node:path";
+import {basename, join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
 import {promisify} from "node:util";
 import {newestFiles} from "./newest.js";
@@ -121,8 +121,8 @@ async function oneDayInbox(inbox: string, dir: string): Promise<{orderLines: num
   const {readXlsxRows, csvField} = await import("../src/pipelines/ingest/xlsx/index.js");
   const clean = (value: string | null) => (value ?? "").replace(/\t/g, "").replace(/^'/, "").trim();
   const newest = [...(await newestFiles(inbox))].sort();
-  const orders = newest.filter((p) => p.includes("订单导出_") && !p.includes("售后单导出_"));
-  const afterSales = newest.filter((p) => p.includes("售后单导出_"));
+  const orders = newest.filter((p) => basename(p).startsWith("订单导出_"));
+  const afterSales = newest.filter((p) => basename(p).startsWith("售后单导出_"));
   const items = new Set<string>();
   const db = await DuckDBInstance.create(":memory:");
   const connection = await db.connect();

@@ -16,17 +16,12 @@
 -- The per-after-sale facts come from intermediate/int_after_sale_comment_facts.sql (updated in place
 -- after a load), the product name vote from intermediate/int_comment_product_names.sql. After a load
 -- this table is updated in place too: the touched after-sales, and those of products whose name the
--- vote changed
--- (models/incremental/int_after_sale_comment_themes.sql); a daily load at 10M 子订单 rewrote all
--- 3.5M rows.
+-- vote changed (models/incremental/int_after_sale_comment_themes.sql); a daily load at 10M 子订单
+-- rewrote all 3.5M rows.
 -- @incremental: after_sale_id in comment_themes_scope
 create or replace table intermediate.int_after_sale_comment_themes as
-with facts as (
+with scoped as (
     select * from intermediate.int_after_sale_comment_facts
-),
-
-scoped as (
-    select * from facts
     -- @scope where after_sale_id in (select after_sale_id from comment_themes_scope)
 ),
 
