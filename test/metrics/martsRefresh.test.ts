@@ -3,7 +3,7 @@
 // the last model is done, so that a rebuild cut short is redone before anyone reads the marts.
 import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {MART_MODELS} from "../../src/pipelines/metrics/refresh.js";
+import {dropOtherKind, MART_MODELS} from "../../src/pipelines/metrics/refresh.js";
 import {ingest} from "../../src/pipelines/ingest/ingest.js";
 import {silentLogger} from "../../src/pipelines/logger.js";
 import {ensureMartsFresh, martsToken} from "../../src/pipelines/refresh.js";
@@ -97,5 +97,44 @@ describe("rebuilding the marts", () => {
     } finally {
       warehouse.run = run;
     }
+  });
+
+  it("rebuild a warehouse whose model was built as a table and is now a view, or the reverse", async () => {
+    const config = testConfig(dir, inbox);
+    const kind = async (schema: string, name: string) =>
+      (
+        await warehouse.one(
+          `select table_type from information_schema.tables where table_schema = $schema and table_name = $name`,
+          {schema, name},
+        )
+      )?.table_type;
+    // int_order_line_signed was a table before it became a view: an older warehouse has the table.
+    expect(await kind("intermediate", "int_order_line_signed")).toBe("VIEW");
+    const rows = await count("intermediate.int_order_line_signed");
+    expect(rows).toBeGreaterThan(0);
+    await warehouse.run(`
+      create table intermediate.signed_copy as select * from intermediate.int_order_line_signed;
+      drop view intermediate.int_order_line_signed;
+      create table intermediate.int_order_line_signed as select * from intermediate.signed_copy limit 1;
+      drop table intermediate.signed_copy;`);
+    expect(await kind("intermediate", "int_order_line_signed")).toBe("BASE TABLE");
+    await warehouse.setSetting("marts_token", "token-of-older-data");
+    expect(await ensureMartsFresh(warehouse, config)).toBe(true);
+    expect(await kind("intermediate", "int_order_line_signed")).toBe("VIEW");
+    expect(await count("intermediate.int_order_line_signed")).toBe(rows);
+
+    // The reverse: a view where a model now builds a table.
+    await warehouse.run("create or replace view intermediate.kind_probe as select 1 as x");
+    const table = "create or replace table intermediate.kind_probe as select 2 as x";
+    await expect(warehouse.run(table)).rejects.toThrow(/type View/);
+    await dropOtherKind(warehouse, table);
+    await warehouse.run(table);
+    expect(await kind("intermediate", "kind_probe")).toBe("BASE TABLE");
+    expect((await warehouse.one("select x from intermediate.kind_probe"))!.x).toBe(2);
+    // Nothing to drop when the kind is already right, or when the SQL creates neither.
+    await dropOtherKind(warehouse, table);
+    await dropOtherKind(warehouse, "select 1");
+    expect(await kind("intermediate", "kind_probe")).toBe("BASE TABLE");
+    await warehouse.run("drop table intermediate.kind_probe");
   });
 });

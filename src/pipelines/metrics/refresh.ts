@@ -112,7 +112,13 @@ export async function refreshMarts(
   for (const model of MART_MODELS) {
     const sql = await readModel(model);
     const incremental = after === undefined ? null : await incrementalSql(model, sql);
-    await warehouse.transaction(() => warehouse.run(incremental ?? sql), {memoryKey: model});
+    await warehouse.transaction(
+      async () => {
+        if (!incremental) await dropOtherKind(warehouse, sql);
+        await warehouse.run(incremental ?? sql);
+      },
+      {memoryKey: model},
+    );
     if (incremental) refresh.incremental.push(model);
     lap(model);
   }
@@ -123,6 +129,26 @@ export async function refreshMarts(
         await warehouse.run(`drop table if exists temp.${table}`);
   }
   return refresh;
+}
+
+const CREATE_OR_REPLACE = /^create or replace (table|view) ([\w]+)\.([\w]+)/m;
+
+/**
+ * Drops what a model replaces when it was built as the other kind (a table that is now a view, or
+ * the reverse): DuckDB's "create or replace" refuses to replace a table with a view. A warehouse
+ * built by an earlier version of the models then rebuilds instead of failing.
+ */
+export async function dropOtherKind(warehouse: Warehouse, sql: string): Promise<void> {
+  const create = CREATE_OR_REPLACE.exec(sql);
+  if (!create) return;
+  const [, kind, schema, name] = create as unknown as [string, "table" | "view", string, string];
+  const other = kind === "view" ? "table" : "view";
+  const row = await warehouse.one(
+    `select count(*)::integer as n from information_schema.tables
+     where table_schema = $schema and table_name = $name and table_type = $type`,
+    {schema, name, type: other === "view" ? "VIEW" : "BASE TABLE"},
+  );
+  if (Number(row?.n ?? 0) > 0) await warehouse.run(`drop ${other} ${schema}.${name}`);
 }
 
 const INCREMENTAL = /^-- @incremental: (\(?[\w, ]+\)?) in (\w+)$/m;
