@@ -19,9 +19,10 @@
 -- split depends on every 子订单 of its parcel. return_parcel_hash, a hash of the return parcel's key,
 -- is kept for that: the key itself (a waybill number) is not published.
 -- @incremental: order_item_id in cost_scope_lines
--- The CTEs read more than once are `not materialized`: DuckDB would otherwise copy 10M wide rows
--- into a temporary table to read them twice, which at 10M 子订单 took longer than the rest of the
--- model (73 s against 46 s without, written to a temporary table).
+-- The CTEs read more than once, directly or through costed_lines, are `not materialized`: DuckDB
+-- would otherwise copy 10M wide rows into a temporary table to read them twice, which at 10M 子订单
+-- took longer than the rest of the model (73 s against 46 s without; lines, the last one, 36 s
+-- against 30 s).
 create or replace table marts.return_costs as
 with order_line_returns as not materialized (
     select * from intermediate.int_order_line_returns
@@ -76,7 +77,7 @@ unsellable_rates as (
     where parameter = 'unsellable_rate' and key <> '*'
 ),
 
-lines as (
+lines as not materialized (
     select
         returns.order_item_id,
         returns.order_id,
