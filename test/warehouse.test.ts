@@ -86,6 +86,27 @@ describe("Warehouse.transaction when DuckDB runs out of memory", () => {
     warehouse.close();
   });
 
+  it("runs a transaction declared atCeiling there from the start, then goes back to the limit", async () => {
+    const warehouse = await open("256MB");
+    const before = await limit(warehouse);
+    warehouse.onMemoryRetry = () => expect.unreachable("no failure first");
+    const limits: unknown[] = [];
+    await warehouse.transaction(
+      async () => {
+        limits.push(await limit(warehouse));
+        await warehouse.run(HUNGRY);
+      },
+      {atCeiling: true},
+    );
+    expect(limits).toHaveLength(1);
+    expect(limits[0]).not.toBe(before);
+    expect(await limit(warehouse)).toBe(before);
+    expect(await warehouse.all("select n::integer as n from result")).toEqual([{n: 300000}]);
+    // Nothing is remembered: it is the model's declaration, not a failure.
+    expect(await warehouse.all("select * from meta.settings where key like 'memory_ceiling:%'")).toEqual([]);
+    warehouse.close();
+  });
+
   it("fails as before when the ceiling is no higher than the limit, leaving nothing", async () => {
     const warehouse = await open("16MB");
     warehouse.onMemoryRetry = () => expect.unreachable("no retry at the same limit");

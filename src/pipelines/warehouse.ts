@@ -166,9 +166,15 @@ export class Warehouse {
    * With a memoryKey, a retry that succeeds is remembered in meta.settings (`memory_ceiling:<key>`),
    * and the next transaction with that key starts at the ceiling: at 10M order lines, return_costs
    * spent 40 s failing at 1.5 GB before every rebuild's successful run at 4 GB.
+   * With atCeiling, fn runs at the ceiling from the start: for work known to spill heavily below it
+   * (a model with an `-- @memory: ceiling` line, metrics/refresh.ts).
    */
-  async transaction<T>(fn: () => Promise<T>, options: {memoryKey?: string} = {}): Promise<T> {
+  async transaction<T>(
+    fn: () => Promise<T>,
+    options: {memoryKey?: string; atCeiling?: boolean} = {},
+  ): Promise<T> {
     const canRaise = memoryBytes(this.memoryCeiling) > memoryBytes(this.memoryLimit);
+    if (options.atCeiling && canRaise) return this.atCeiling(() => this.transactionOnce(fn));
     const key =
       options.memoryKey === undefined || this.readOnly ? undefined : `memory_ceiling:${options.memoryKey}`;
     if (key && canRaise && (await this.setting(key)) !== undefined)

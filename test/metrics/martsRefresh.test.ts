@@ -137,4 +137,26 @@ describe("rebuilding the marts", () => {
     expect(await kind("intermediate", "kind_probe")).toBe("BASE TABLE");
     await warehouse.run("drop table intermediate.kind_probe");
   });
+
+  it("run the models that declare `-- @memory: ceiling` at the ceiling, and only those", async () => {
+    const config = testConfig(dir, inbox);
+    const transaction = warehouse.transaction.bind(warehouse);
+    const atCeiling: Record<string, boolean> = {};
+    warehouse.transaction = (fn, options = {}) => {
+      if (options.memoryKey) atCeiling[options.memoryKey] = options.atCeiling ?? false;
+      return transaction(fn, options);
+    };
+    try {
+      await warehouse.setSetting("marts_token", "token-of-older-data");
+      expect(await ensureMartsFresh(warehouse, config)).toBe(true);
+    } finally {
+      warehouse.transaction = transaction;
+    }
+    expect(Object.keys(atCeiling)).toEqual(MART_MODELS);
+    expect(Object.keys(atCeiling).filter((model) => atCeiling[model])).toEqual([
+      "marts/return_rates_daily.sql",
+      "intermediate/int_shipped_lines.sql",
+      "marts/return_costs.sql",
+    ]);
+  });
 });

@@ -117,7 +117,7 @@ export async function refreshMarts(
         if (!incremental) await dropOtherKind(warehouse, sql);
         await warehouse.run(incremental ?? sql);
       },
-      {memoryKey: model},
+      {memoryKey: model, atCeiling: AT_CEILING.test(sql)},
     );
     if (incremental) refresh.incremental.push(model);
     lap(model);
@@ -130,6 +130,13 @@ export async function refreshMarts(
   }
   return refresh;
 }
+
+/**
+ * A model that spills heavily at the default memory_limit declares `-- @memory: ceiling` and runs at
+ * the ceiling (Warehouse.transaction); a small warehouse uses no more for it, since DuckDB takes
+ * memory as it needs it.
+ */
+const AT_CEILING = /^-- @memory: ceiling$/m;
 
 const CREATE_OR_REPLACE = /^create or replace (table|view) ([\w]+)\.([\w]+)/m;
 

@@ -6,6 +6,8 @@
 -- Grain: one row per order_item_id. Those marts group these rows, so a load recomputes the 子订单
 -- it touched here and regroups (metrics/refresh.ts):
 -- @incremental: order_item_id in changed_lines
+-- At 10M 子订单 it spills heavily at 1.5 GB (14 s against 10 s at 4 GB):
+-- @memory: ceiling
 create or replace table intermediate.int_shipped_lines as
 with order_line_returns as (
     select * from intermediate.int_order_line_returns

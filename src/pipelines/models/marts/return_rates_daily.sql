@@ -13,6 +13,8 @@
 -- 子订单 with neither 支付完成时间 nor 订单提交时间 have no cohort date and are left out.
 -- After a load, only the order cohorts (shop, day) the touched 子订单 were or are in are recomputed:
 -- @incremental: (shop_id, cohort_date) in changed_cohorts
+-- Its aggregate over 10M 子订单 spills heavily at 1.5 GB (10.7 s against 5.2 s at 4 GB):
+-- @memory: ceiling
 create or replace table marts.return_rates_daily as
 with order_line_returns as (
     select * from intermediate.int_order_line_returns
