@@ -18,6 +18,7 @@ import {mkdir, rm} from "node:fs/promises";
 import {join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {promisify} from "node:util";
+import type {Warehouse} from "../src/pipelines/warehouse.js";
 import {newestFiles} from "./newest.js";
 
 const outDir = fileURLToPath(new URL("./out/", import.meta.url));
@@ -91,18 +92,18 @@ async function rebuildChild(warehousePath: string, floor: boolean): Promise<void
  * as it is into a new table (compressed and written like any other), in a transaction rolled back.
  * A rebuild writes all of them, so it can't take less while the models persist these tables.
  */
-async function writeSeconds(warehouse: import("../src/pipelines/warehouse.js").Warehouse) {
+async function writeSeconds(warehouse: Warehouse) {
   const tables = await warehouse.all(
     `select schema_name || '.' || table_name as name from duckdb_tables()
      where schema_name in ('core', 'intermediate', 'marts') and not temporary order by name`,
   );
   const seconds: Record<string, number> = {};
   await warehouse.run(`set memory_limit = '${warehouse.memoryCeiling}'`);
-  for (const {name} of tables) {
+  for (const name of tables.map((row) => String(row.name))) {
     await warehouse.run("begin transaction");
     const start = performance.now();
-    await warehouse.run(`create table meta.write_floor_probe as select * from ${String(name)}`);
-    seconds[String(name)] = (performance.now() - start) / 1000;
+    await warehouse.run(`create table meta.write_floor_probe as select * from ${name}`);
+    seconds[name] = (performance.now() - start) / 1000;
     await warehouse.run("rollback");
   }
   return seconds;

@@ -114,7 +114,8 @@ export async function refreshMarts(
     const incremental = after === undefined ? null : await incrementalSql(model, sql);
     await warehouse.transaction(
       async () => {
-        if (!incremental) await dropOtherKind(warehouse, sql);
+        // Only a full refresh can meet a model of another kind: a new version of the SQL rebuilds all.
+        if (after === undefined) await dropOtherKind(warehouse, sql);
         await warehouse.run(incremental ?? sql);
       },
       {memoryKey: model, atCeiling: AT_CEILING.test(sql)},
